@@ -1,0 +1,236 @@
+//! [`Error`]: what a handler returns when it cannot answer normally.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::fmt;
+
+use http::StatusCode;
+use http::header::{CONTENT_TYPE, HeaderValue};
+
+use crate::body::BoxError;
+use crate::{Body, BodyError, FetchError, IntoResponse, QueryError, Response};
+
+/// A handler error that becomes a safe HTTP response.
+///
+/// Client errors carry a short message meant for the client. Server errors
+/// (`Error::internal`, and any other error turned into an `Error` by `?`)
+/// answer `500` with only `internal error` and a request id; the cause goes
+/// to stderr with the same id, so it can be found in the logs without being
+/// shown to the client.
+///
+/// ```no_run
+/// use edgekit::{Error, Request, StatusCode};
+///
+/// #[edgekit::edge_handler]
+/// async fn handle(req: Request) -> Result<String, Error> {
+///     let name = req.uri().path().trim_start_matches('/');
+///     if name.is_empty() {
+///         return Err(Error::new(StatusCode::BAD_REQUEST, "say who to greet"));
+///     }
+///     let bytes = std::fs::read("/greeting.txt")?; // a failure here is a 500
+///     Ok(format!("{} {name}", String::from_utf8_lossy(&bytes)))
+/// }
+/// ```
+pub struct Error {
+    status: StatusCode,
+    message: Cow<'static, str>,
+    json: bool,
+    cause: Option<BoxError>,
+}
+
+impl Error {
+    /// An error with a status and a message that is safe to show the client.
+    ///
+    /// ```
+    /// let e = edgekit::Error::new(edgekit::StatusCode::NOT_FOUND, "no such todo");
+    /// assert_eq!(e.status(), 404);
+    /// ```
+    pub fn new(status: StatusCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            json: false,
+            cause: None,
+        }
+    }
+
+    /// A `500 Internal Server Error` whose cause is logged, never shown.
+    ///
+    /// ```
+    /// let e = edgekit::Error::internal("database unreachable");
+    /// assert_eq!(e.status(), 500);
+    /// assert_eq!(e.message(), "internal error");
+    /// ```
+    pub fn internal(cause: impl Into<BoxError>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error").with_cause(cause)
+    }
+
+    /// Attaches a cause: logged with the request id, never sent to the client.
+    ///
+    /// ```
+    /// let e = edgekit::Error::new(edgekit::StatusCode::BAD_GATEWAY, "origin failed")
+    ///     .with_cause("connection refused by 10.0.0.7");
+    /// assert_eq!(e.message(), "origin failed");
+    /// ```
+    pub fn with_cause(mut self, cause: impl Into<BoxError>) -> Self {
+        self.cause = Some(cause.into());
+        self
+    }
+
+    /// Answers in JSON (`{"error": "..."}`) instead of plain text.
+    ///
+    /// ```
+    /// let e = edgekit::Error::new(edgekit::StatusCode::BAD_REQUEST, "title is required").json();
+    /// ```
+    pub fn json(mut self) -> Self {
+        self.json = true;
+        self
+    }
+
+    /// The status this error answers with.
+    ///
+    /// ```
+    /// assert_eq!(edgekit::Error::internal("x").status(), edgekit::StatusCode::INTERNAL_SERVER_ERROR);
+    /// ```
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The message the client sees.
+    ///
+    /// ```
+    /// assert_eq!(edgekit::Error::internal("secret detail").message(), "internal error");
+    /// ```
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// Any error converts with `?`: the SDK's own client errors keep their
+/// status (`413`, `400`, `502`, ...), everything else is an internal error.
+impl<E: std::error::Error + Send + Sync + 'static> From<E> for Error {
+    fn from(error: E) -> Self {
+        // Moving through `Box<dyn Any>` lets the SDK's own errors keep their
+        // status without specialisation.
+        let boxed: Box<dyn Any> = Box::new(error);
+        let boxed = match boxed.downcast::<BodyError>() {
+            Ok(e) => return e.into_error(),
+            Err(other) => other,
+        };
+        let boxed = match boxed.downcast::<QueryError>() {
+            Ok(e) => return e.into_error(),
+            Err(other) => other,
+        };
+        let boxed = match boxed.downcast::<FetchError>() {
+            Ok(e) => return e.into_error(),
+            Err(other) => other,
+        };
+        match boxed.downcast::<E>() {
+            Ok(e) => Self::internal(*e),
+            Err(_) => Self::internal("unknown error"),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("status", &self.status)
+            .field("message", &self.message)
+            .field("cause", &self.cause)
+            .finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The bare code: `StatusCode`'s `Display` would pull its reason table
+        // into every component.
+        write!(f, "{} {}", self.status.as_u16(), self.message)?;
+        if let Some(cause) = &self.cause {
+            write!(f, ": {cause}")?;
+        }
+        Ok(())
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let request_id = self.status.is_server_error().then(|| {
+            let id = request_id();
+            // The one place a cause is written: stderr, under the id the
+            // client was given.
+            eprintln!("edgekit: request {id} failed: {self}");
+            id
+        });
+        let (content_type, body) = if self.json {
+            let mut body = String::from("{\"error\":");
+            push_json_string(&mut body, &self.message);
+            if let Some(id) = &request_id {
+                body.push_str(",\"request_id\":");
+                push_json_string(&mut body, id);
+            }
+            body.push('}');
+            ("application/json", body)
+        } else {
+            let body = match &request_id {
+                Some(id) => format!("{} (request id: {id})\n", self.message),
+                None => format!("{}\n", self.message),
+            };
+            ("text/plain; charset=utf-8", body)
+        };
+        let mut response = Response::new(Body::from(body));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        if let Some(id) = request_id.and_then(|id| HeaderValue::try_from(id).ok()) {
+            headers.insert("x-request-id", id);
+        }
+        response
+    }
+}
+
+/// A fresh id for one failed request: 16 hex digits from the host's
+/// random source.
+fn request_id() -> String {
+    #[cfg(target_arch = "wasm32")]
+    let n = wasip2::random::random::get_random_u64();
+    #[cfg(not(target_arch = "wasm32"))]
+    let n = {
+        use std::hash::{BuildHasher, RandomState};
+        RandomState::new().hash_one(std::time::SystemTime::now())
+    };
+    format!("{n:016x}")
+}
+
+/// Appends `text` as a JSON string literal. Hand-written so that error pages
+/// do not link a JSON serializer into components that never use one.
+fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_are_escaped() {
+        let mut out = String::new();
+        push_json_string(&mut out, "a\"b\\c\n\u{1}é");
+        assert_eq!(out, r#""a\"b\\c\n\u0001é""#);
+        let parsed: String = serde_json::from_str(&out).unwrap();
+        assert_eq!(parsed, "a\"b\\c\n\u{1}é");
+    }
+}

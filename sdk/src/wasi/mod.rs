@@ -1,0 +1,11 @@
+//! Every call into WASI lives below this module, so that a WASI 0.3 backend
+//! can be added beside it without touching the public types.
+
+pub(crate) mod fields;
+pub(crate) mod incoming;
+pub(crate) mod outgoing;
+pub(crate) mod respond;
+pub(crate) mod stream;
+pub(crate) mod wait;
+
+pub(crate) use stream::IncomingStream;

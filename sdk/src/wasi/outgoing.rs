@@ -1,0 +1,183 @@
+//! Sending requests over `wasi:http/outgoing-handler`.
+
+use http::header::CONTENT_LENGTH;
+use http::{HeaderValue, Method};
+use wasip2::http::outgoing_handler;
+use wasip2::http::types::{
+    ErrorCode, FutureIncomingResponse, IncomingResponse, OutgoingBody, OutgoingRequest,
+    RequestOptions, Scheme,
+};
+
+use super::fields::{from_fields, to_fields};
+use super::incoming::{content_length, method_to_wasi};
+use super::stream::{IncomingStream, Parent};
+use super::wait::{Wait, Yield};
+use crate::fetch::{FetchError, FetchErrorKind, FetchOptions};
+use crate::{Body, Request, Response};
+
+/// Sends `request`; the body is written by a task of its own while the
+/// response is awaited.
+pub(crate) async fn send(request: Request, options: &FetchOptions) -> Result<Response, FetchError> {
+    let (parts, body) = request.into_parts();
+    let invalid = |what: &str| FetchError::new(FetchErrorKind::InvalidRequest, what);
+
+    let scheme = match parts.uri.scheme_str() {
+        Some("http") => Scheme::Http,
+        Some("https") => Scheme::Https,
+        Some(other) => Scheme::Other(other.to_owned()),
+        None => return Err(invalid("the URL has no scheme")),
+    };
+    let authority = parts
+        .uri
+        .authority()
+        .ok_or_else(|| invalid("the URL has no host"))?;
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+
+    let mut headers = parts.headers;
+    // Rule: a Content-Length only when it is exact. A bodyless GET gets none.
+    match body.exact_len() {
+        Some(0) if !expects_body(&parts.method) => {
+            headers.remove(CONTENT_LENGTH);
+        }
+        Some(len) => {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+        }
+        None => {}
+    }
+
+    let outgoing = OutgoingRequest::new(to_fields(&headers));
+    outgoing
+        .set_method(&method_to_wasi(&parts.method))
+        .map_err(|()| invalid("the host refused the method"))?;
+    outgoing
+        .set_scheme(Some(&scheme))
+        .map_err(|()| invalid("the host refused the scheme"))?;
+    // `Host` is a forbidden header: the authority is how it is set.
+    outgoing
+        .set_authority(Some(authority.as_str()))
+        .map_err(|()| invalid("the host refused the authority"))?;
+    outgoing
+        .set_path_with_query(Some(path))
+        .map_err(|()| invalid("the host refused the path"))?;
+    let outgoing_body = outgoing
+        .body()
+        .map_err(|()| invalid("the request body is unavailable"))?;
+
+    // Rule: `handle` before writing the body, or a host may deadlock.
+    let future = outgoing_handler::handle(outgoing, Some(request_options(options)))
+        .map_err(|code| error_from_code(&code))?;
+
+    if body.exact_len() == Some(0) {
+        OutgoingBody::finish(outgoing_body, None).map_err(|code| error_from_code(&code))?;
+    } else {
+        wstd::runtime::spawn(write_body(outgoing_body, body)).detach();
+    }
+
+    let response = wait_for_response(&future).await?;
+    Ok(response_from_wasi(response))
+}
+
+fn expects_body(method: &Method) -> bool {
+    !matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::DELETE | Method::OPTIONS | Method::TRACE
+    )
+}
+
+/// The host applies the timeouts; one it does not support is left unset.
+fn request_options(options: &FetchOptions) -> RequestOptions {
+    let wasi_options = RequestOptions::new();
+    let nanos = |d: std::time::Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+    if let Some(t) = options.connect_timeout {
+        let _ = wasi_options.set_connect_timeout(Some(nanos(t)));
+    }
+    if let Some(t) = options.first_byte_timeout {
+        let _ = wasi_options.set_first_byte_timeout(Some(nanos(t)));
+    }
+    if let Some(t) = options.between_bytes_timeout {
+        let _ = wasi_options.set_between_bytes_timeout(Some(nanos(t)));
+    }
+    wasi_options
+}
+
+async fn write_body(outgoing_body: OutgoingBody, body: Body) {
+    let Ok(stream) = outgoing_body.write() else {
+        return;
+    };
+    let written = body.write_to::<Yield>(&stream).await;
+    // Rule: the stream is a child of the body and must go first.
+    drop(stream);
+    match written {
+        Ok(()) => {
+            if let Err(code) = OutgoingBody::finish(outgoing_body, None) {
+                eprintln!(
+                    "edgekit: finishing a request body failed: {}",
+                    error_from_code(&code)
+                );
+            }
+        }
+        // Dropping the body unfinished tells the host the request is broken.
+        Err(e) => eprintln!("edgekit: writing a request body failed: {e}"),
+    }
+}
+
+async fn wait_for_response(
+    future: &FutureIncomingResponse,
+) -> Result<IncomingResponse, FetchError> {
+    loop {
+        match future.get() {
+            Some(Ok(Ok(response))) => return Ok(response),
+            Some(Ok(Err(code))) => return Err(error_from_code(&code)),
+            Some(Err(())) => {
+                return Err(FetchError::new(
+                    FetchErrorKind::Other,
+                    "response already taken",
+                ));
+            }
+            None => Yield::wait(future.subscribe()).await,
+        }
+    }
+}
+
+fn response_from_wasi(incoming: IncomingResponse) -> Response {
+    let status = incoming.status();
+    let headers = from_fields(&incoming.headers());
+    let len = content_length(&headers);
+    let body = incoming
+        .consume()
+        .ok()
+        .and_then(|body| IncomingStream::new(body, Parent::Response(incoming)))
+        .map_or_else(Body::empty, |stream| Body::incoming(stream, len));
+    let mut response = Response::new(body);
+    *response.status_mut() =
+        http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_GATEWAY);
+    *response.headers_mut() = headers;
+    response
+}
+
+fn error_from_code(code: &ErrorCode) -> FetchError {
+    use ErrorCode as E;
+    let kind = match code {
+        E::HttpRequestDenied | E::DestinationIpProhibited => FetchErrorKind::Denied,
+        E::DnsTimeout | E::DnsError(_) | E::DestinationNotFound => FetchErrorKind::Dns,
+        E::ConnectionRefused => FetchErrorKind::ConnectionRefused,
+        E::ConnectionTimeout
+        | E::ConnectionReadTimeout
+        | E::ConnectionWriteTimeout
+        | E::HttpResponseTimeout => FetchErrorKind::Timeout,
+        E::HttpRequestMethodInvalid | E::HttpRequestUriInvalid | E::HttpRequestUriTooLong => {
+            FetchErrorKind::InvalidRequest
+        }
+        E::DestinationUnavailable
+        | E::DestinationIpUnroutable
+        | E::ConnectionTerminated
+        | E::ConnectionLimitReached
+        | E::TlsProtocolError
+        | E::TlsCertificateError
+        | E::TlsAlertReceived(_)
+        | E::HttpResponseIncomplete
+        | E::HttpProtocolError => FetchErrorKind::Connection,
+        _ => FetchErrorKind::Other,
+    };
+    FetchError::new(kind, format!("{code:?}"))
+}

@@ -1,0 +1,130 @@
+//! Reading `input-stream`s and writing `output-stream`s by the wasi:http rules:
+//! never write more than `check-write` allows, wait on backpressure, and
+//! drop every stream before the body that owns it.
+
+use bytes::Bytes;
+use wasip2::http::types::{IncomingBody, IncomingRequest, IncomingResponse};
+use wasip2::io::streams::{InputStream, OutputStream, StreamError};
+
+use super::wait::Wait;
+
+/// How much one read asks for: large enough to amortise the call, small
+/// enough to keep a streaming body's memory flat.
+pub(crate) const READ_CHUNK: u64 = 64 * 1024;
+
+/// The owner of an incoming body: kept alive until the body is dropped.
+pub(crate) enum Parent {
+    Request(#[allow(dead_code)] IncomingRequest),
+    Response(#[allow(dead_code)] IncomingResponse),
+}
+
+/// An incoming body (of the request, or of a fetched response) being read.
+///
+/// Fields drop in declaration order: the stream before the body, the body
+/// before its parent, as WASI requires of child resources.
+pub(crate) struct IncomingStream {
+    pub(crate) stream: InputStream,
+    _body: IncomingBody,
+    _parent: Parent,
+}
+
+impl IncomingStream {
+    /// Opens the stream of `body`; `None` when WASI refuses it.
+    pub(crate) fn new(body: IncomingBody, parent: Parent) -> Option<Self> {
+        let stream = body.stream().ok()?;
+        Some(Self {
+            stream,
+            _body: body,
+            _parent: parent,
+        })
+    }
+}
+
+/// Why copying a body into an output stream stopped.
+#[derive(Debug)]
+pub(crate) enum CopyError {
+    /// The source failed (a client that went away, a broken origin).
+    Source(String),
+    /// The destination refused more data.
+    Destination(StreamError),
+}
+
+impl std::fmt::Display for CopyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CopyError::Source(e) => write!(f, "reading the body failed: {e}"),
+            CopyError::Destination(e) => write!(f, "writing the body failed: {e}"),
+        }
+    }
+}
+
+fn describe(error: StreamError) -> String {
+    match error {
+        StreamError::Closed => "stream closed".into(),
+        StreamError::LastOperationFailed(e) => e.to_debug_string(),
+    }
+}
+
+/// Writes all of `data`, at most `check-write` bytes per call.
+pub(crate) async fn write_all<W: Wait>(
+    out: &OutputStream,
+    mut data: &[u8],
+) -> Result<(), CopyError> {
+    while !data.is_empty() {
+        let permit = out.check_write().map_err(CopyError::Destination)?;
+        if permit == 0 {
+            W::wait(out.subscribe()).await;
+            continue;
+        }
+        let n = usize::try_from(permit)
+            .unwrap_or(usize::MAX)
+            .min(data.len());
+        out.write(&data[..n]).map_err(CopyError::Destination)?;
+        data = &data[n..];
+    }
+    Ok(())
+}
+
+/// Flushes `out` and waits until the flush completed.
+pub(crate) async fn flush<W: Wait>(out: &OutputStream) -> Result<(), CopyError> {
+    out.flush().map_err(CopyError::Destination)?;
+    W::wait(out.subscribe()).await;
+    out.check_write().map_err(CopyError::Destination)?;
+    Ok(())
+}
+
+/// Moves everything from `input` to `out` inside the host (`splice`), so the
+/// bytes never pass through guest memory.
+pub(crate) async fn splice_all<W: Wait>(
+    out: &OutputStream,
+    input: &InputStream,
+) -> Result<u64, CopyError> {
+    let mut total = 0;
+    loop {
+        let permit = out.check_write().map_err(CopyError::Destination)?;
+        if permit == 0 {
+            W::wait(out.subscribe()).await;
+            continue;
+        }
+        match out.splice(input, permit.min(READ_CHUNK * 16)) {
+            Ok(0) => W::wait(input.subscribe()).await,
+            Ok(n) => total += n,
+            // `closed` means either side ended: it was the source if the
+            // destination still takes writes.
+            Err(StreamError::Closed) => {
+                out.check_write().map_err(CopyError::Destination)?;
+                return Ok(total);
+            }
+            Err(e) => return Err(CopyError::Source(describe(e))),
+        }
+    }
+}
+
+/// Reads the next chunk, or `None` at the end of the stream.
+pub(crate) fn try_read(input: &InputStream) -> Result<Option<Bytes>, String> {
+    match input.read(READ_CHUNK) {
+        Ok(chunk) => Ok(Some(Bytes::from(chunk))),
+        Err(StreamError::Closed) => Ok(None),
+        Err(e) => Err(describe(e)),
+    }
+}

@@ -1,0 +1,76 @@
+//! Waiting on a WASI pollable, either by blocking the instance or by
+//! yielding to the async reactor.
+//!
+//! The I/O loops are written once, generic over [`Wait`]. Sync handlers
+//! instantiate them with [`Block`] and never link the async runtime, which
+//! keeps a plain `fn` handler as small as hand-written bindings.
+
+use std::future::Future;
+use std::pin::{Pin, pin};
+use std::task::{Context, Poll, Waker};
+
+use wasip2::io::poll::Pollable;
+use wasip2::io::streams::OutputStream;
+
+use crate::body::{StreamBody, write_stream};
+use crate::wasi::stream::CopyError;
+
+/// A strategy for waiting until a pollable is ready.
+pub(crate) trait Wait {
+    /// Resolves once `pollable` is ready.
+    fn wait(pollable: Pollable) -> impl Future<Output = ()>;
+
+    /// Writes a streaming body, whose chunks may need the reactor to arrive.
+    fn write_stream(
+        body: Pin<Box<dyn StreamBody>>,
+        out: &OutputStream,
+    ) -> impl Future<Output = Result<(), CopyError>>;
+}
+
+/// Blocks the whole instance until the pollable is ready.
+pub(crate) struct Block;
+
+impl Wait for Block {
+    fn wait(pollable: Pollable) -> impl Future<Output = ()> {
+        pollable.block();
+        std::future::ready(())
+    }
+
+    fn write_stream(
+        body: Pin<Box<dyn StreamBody>>,
+        out: &OutputStream,
+    ) -> impl Future<Output = Result<(), CopyError>> {
+        std::future::ready(body.write_blocking(out))
+    }
+}
+
+/// Suspends the current task and lets the reactor run others meanwhile.
+pub(crate) struct Yield;
+
+impl Wait for Yield {
+    async fn wait(pollable: Pollable) {
+        wstd::runtime::Reactor::current()
+            .schedule(pollable)
+            .wait_for()
+            .await;
+    }
+
+    async fn write_stream(
+        body: Pin<Box<dyn StreamBody>>,
+        out: &OutputStream,
+    ) -> Result<(), CopyError> {
+        write_stream::<Yield>(body, out).await
+    }
+}
+
+/// Drives a future whose only waiting goes through [`Block`]: such a future
+/// is ready on its first poll.
+pub(crate) fn run_blocking<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
+}
