@@ -4,9 +4,10 @@
 
 use proc_macro::TokenStream;
 use proc_macro2::Span;
+use proc_macro2::TokenTree;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, ItemFn, parse_macro_input};
+use syn::{FnArg, ItemFn, ReturnType, parse_macro_input};
 
 /// Turns a function into the component's `wasi:http/incoming-handler`.
 ///
@@ -33,7 +34,9 @@ pub fn edge_handler(attr: TokenStream, item: TokenStream) -> TokenStream {
     let function = parse_macro_input!(item as ItemFn);
     match expand(&function) {
         Ok(tokens) => tokens.into(),
-        Err(tokens) => tokens.into(),
+        // Keeping the function beside the error spares the user a cascade
+        // of unrelated errors (unused imports, a missing function).
+        Err(error) => quote! { #error #function }.into(),
     }
 }
 
@@ -96,9 +99,26 @@ fn expand(function: &ItemFn) -> Result<proc_macro2::TokenStream, proc_macro2::To
     }
 
     let name = &sig.ident;
+    // The conversions are spanned at the user's types, so a wrong argument
+    // or return type is reported where it is written.
     let call = match sig.inputs.first() {
-        Some(_) => quote! { #name(request) },
-        None => quote! { { let _ = request; #name() } },
+        Some(FnArg::Typed(argument)) => {
+            let ty = &argument.ty;
+            quote_spanned! { ty.span()=> {
+                let request: #ty = request;
+                #name(request)
+            } }
+        }
+        _ => quote! { { let _ = request; #name() } },
+    };
+    let check_return = match &sig.output {
+        ReturnType::Type(_, ty) if !mentions_impl(&quote!(#ty)) => quote_spanned! { ty.span()=>
+            const _: () = {
+                fn returns_into_response<T: ::edgekit::IntoResponse>() {}
+                let _ = returns_into_response::<#ty>;
+            };
+        },
+        _ => quote! {},
     };
     let serve = match sig.asyncness {
         Some(_) => quote! { ::edgekit::__private::serve_async },
@@ -107,6 +127,8 @@ fn expand(function: &ItemFn) -> Result<proc_macro2::TokenStream, proc_macro2::To
 
     Ok(quote! {
         #function
+
+        #check_return
 
         const _: () = {
             struct EdgeHandler;
@@ -124,5 +146,15 @@ fn expand(function: &ItemFn) -> Result<proc_macro2::TokenStream, proc_macro2::To
                 EdgeHandler with_types_in ::edgekit::__private::wasip2
             );
         };
+    })
+}
+
+/// Whether a type contains `impl Trait`, which cannot be named outside the
+/// function's signature.
+fn mentions_impl(tokens: &proc_macro2::TokenStream) -> bool {
+    tokens.clone().into_iter().any(|token| match token {
+        TokenTree::Ident(ident) => ident == "impl",
+        TokenTree::Group(group) => mentions_impl(&group.stream()),
+        _ => false,
     })
 }

@@ -1,3 +1,8 @@
-//! Paths of the guest `.wasm` files built by `build.rs`, for the tests.
+//! Support for the end-to-end tests: the paths of the guest `.wasm` files
+//! built by `build.rs`, and real loopback HTTP servers to use as backends.
+
+pub mod backend;
+
+pub use backend::{Backend, Received};
 
 include!(concat!(env!("OUT_DIR"), "/wasm_paths.rs"));

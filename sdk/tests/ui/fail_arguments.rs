@@ -1,0 +1,6 @@
+#[edgekit::edge_handler(path = "/")]
+fn handle() -> &'static str {
+    "hi"
+}
+
+fn main() {}

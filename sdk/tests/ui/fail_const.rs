@@ -1,0 +1,6 @@
+#[edgekit::edge_handler]
+const fn handle() -> &'static str {
+    "hi"
+}
+
+fn main() {}

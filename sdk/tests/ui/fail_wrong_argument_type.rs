@@ -1,0 +1,6 @@
+#[edgekit::edge_handler]
+fn handle(body: String) -> String {
+    body
+}
+
+fn main() {}
