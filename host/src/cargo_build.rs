@@ -96,7 +96,10 @@ mod tests {
             wasm_artifact(&line, &manifest),
             Some(PathBuf::from("/t/release/x.wasm"))
         );
-        assert_eq!(wasm_artifact(&line, Path::new("/elsewhere/Cargo.toml")), None);
+        assert_eq!(
+            wasm_artifact(&line, Path::new("/elsewhere/Cargo.toml")),
+            None
+        );
         assert_eq!(wasm_artifact("Compiling x", &manifest), None);
     }
 }

@@ -27,7 +27,10 @@ pub(crate) fn load<T: 'static>(
 
     let ty = component.component_type();
     let exports: Vec<&str> = ty.exports(engine).map(|(name, _)| name).collect();
-    if !exports.iter().any(|name| name.starts_with(INCOMING_HANDLER)) {
+    if !exports
+        .iter()
+        .any(|name| name.starts_with(INCOMING_HANDLER))
+    {
         let found = if exports.is_empty() {
             "nothing".to_string()
         } else {

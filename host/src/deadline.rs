@@ -40,7 +40,10 @@ impl WasmClock {
 
     /// Time spent in wasm so far.
     pub(crate) fn spent(&self) -> Duration {
-        self.spent + self.entered.map_or(Duration::ZERO, |entered| entered.elapsed())
+        self.spent
+            + self
+                .entered
+                .map_or(Duration::ZERO, |entered| entered.elapsed())
     }
 
     /// Whether the guest was stopped for running past its budget.

@@ -43,6 +43,6 @@ mod stats;
 pub use cargo_build::build_crate;
 pub use host::{Exchange, Host, HostBuilder};
 pub use limits::Limits;
-pub use outbound::{OutgoingRecord, Outcome};
+pub use outbound::{Outcome, OutgoingRecord};
 pub use request::{PendingStats, ResponseBody, StreamingExchange};
 pub use stats::{Failure, FailureKind, Stats};

@@ -78,11 +78,13 @@ pub(crate) struct Outbound {
 
 impl Outbound {
     pub(crate) fn route(&mut self, host: &str, addr: SocketAddr) {
-        self.rules.insert(host.to_ascii_lowercase(), Rule::Route(addr));
+        self.rules
+            .insert(host.to_ascii_lowercase(), Rule::Route(addr));
     }
 
     pub(crate) fn mock(&mut self, host: &str, mock: Mock) {
-        self.rules.insert(host.to_ascii_lowercase(), Rule::Mock(mock));
+        self.rules
+            .insert(host.to_ascii_lowercase(), Rule::Mock(mock));
     }
 
     pub(crate) fn deny(&mut self, host: &str) {
@@ -235,7 +237,11 @@ mod tests {
         policy.deny("Evil.Test");
         let uri: Uri = "http://EVIL.test:8080/".parse().unwrap();
         assert!(matches!(policy.rule_for(&uri), Some(Rule::Deny)));
-        assert!(policy.rule_for(&"http://ok.test/".parse().unwrap()).is_none());
+        assert!(
+            policy
+                .rule_for(&"http://ok.test/".parse().unwrap())
+                .is_none()
+        );
         policy.deny_unlisted();
         assert!(matches!(
             policy.rule_for(&"http://ok.test/".parse().unwrap()),

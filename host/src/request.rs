@@ -229,13 +229,17 @@ async fn join(task: JoinHandle<Finished>) -> Finished {
 
 impl Setup {
     /// Starts `request` on a fresh instance and waits for the response head.
-    pub(crate) async fn start<B>(&self, request: http::Request<B>) -> anyhow::Result<StreamingExchange>
+    pub(crate) async fn start<B>(
+        &self,
+        request: http::Request<B>,
+    ) -> anyhow::Result<StreamingExchange>
     where
         B: Body<Data = Bytes> + Send + 'static,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let mut request = request;
-        if request.uri().authority().is_none() && !request.headers().contains_key(http::header::HOST)
+        if request.uri().authority().is_none()
+            && !request.headers().contains_key(http::header::HOST)
         {
             // Tests write `Request::get("/path")`; the guest still needs an authority.
             request.headers_mut().insert(
@@ -248,14 +252,19 @@ impl Setup {
             _ => Scheme::Http,
         };
         let request = request.map(|body| {
-            body.map_err(|error| wasmtime_wasi_http::Error::InternalError(Some(error.into().to_string())))
+            body.map_err(|error| {
+                wasmtime_wasi_http::Error::InternalError(Some(error.into().to_string()))
+            })
         });
 
         let stdout = Capture::default();
         let stderr = Capture::default();
         let mut store = self.new_store(&stdout, &stderr);
         let (sender, receiver) = oneshot::channel();
-        let incoming = store.data_mut().http().new_incoming_request(scheme, request)?;
+        let incoming = store
+            .data_mut()
+            .http()
+            .new_incoming_request(scheme, request)?;
         let outparam = store.data_mut().http().new_response_outparam(sender)?;
 
         let pre = self.pre.clone();

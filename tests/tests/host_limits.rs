@@ -91,7 +91,9 @@ async fn a_plain_request_reports_its_stats() {
 #[tokio::test]
 async fn the_streaming_api_gives_the_same_answer() {
     let host = build(Host::builder(MISBEHAVE)).await;
-    let request = http::Request::get("http://localhost/").body(String::new()).unwrap();
+    let request = http::Request::get("http://localhost/")
+        .body(String::new())
+        .unwrap();
     let ex = host.send_streaming(request).await.unwrap();
     assert_eq!(ex.response.status(), 200);
     let body = ex.response.into_body().collect().await.unwrap().to_bytes();
@@ -151,7 +153,11 @@ async fn a_trap_gets_a_500_with_the_panic_in_stderr() {
     assert_eq!(text(&ex), "guest trapped\n");
     let failure = ex.stats.failure.as_ref().unwrap();
     assert_eq!(failure.kind, FailureKind::Trap, "{failure}");
-    assert!(ex.stats.stderr.contains("/trap asked for a trap"), "{}", ex.stats.stderr);
+    assert!(
+        ex.stats.stderr.contains("/trap asked for a trap"),
+        "{}",
+        ex.stats.stderr
+    );
     assert_still_serves(&host).await;
 }
 
@@ -168,7 +174,11 @@ async fn the_33rd_outgoing_request_is_refused() {
     assert_eq!(backend.hits(), 32);
     let outcomes: Vec<Outcome> = ex.stats.outgoing.iter().map(|r| r.outcome).collect();
     assert_eq!(outcomes.len(), 100);
-    assert!(outcomes[..32].iter().all(|o| *o == Outcome::Routed(backend.addr)));
+    assert!(
+        outcomes[..32]
+            .iter()
+            .all(|o| *o == Outcome::Routed(backend.addr))
+    );
     assert!(outcomes[32..].iter().all(|o| *o == Outcome::LimitExceeded));
     assert_still_serves(&host).await;
 }
@@ -263,5 +273,8 @@ async fn a_missing_file_is_a_clear_error() {
         .err()
         .unwrap();
     let message = format!("{error:#}");
-    assert!(message.starts_with("cannot read /no/such/file.wasm"), "{message}");
+    assert!(
+        message.starts_with("cannot read /no/such/file.wasm"),
+        "{message}"
+    );
 }

@@ -98,8 +98,12 @@ fn get(url: &str) -> Result<(), ErrorCode> {
     let invalid = || ErrorCode::HttpRequestUriInvalid;
     request.set_method(&Method::Get).map_err(|()| invalid())?;
     request.set_scheme(Some(&scheme)).map_err(|()| invalid())?;
-    request.set_authority(Some(authority)).map_err(|()| invalid())?;
-    request.set_path_with_query(Some(path)).map_err(|()| invalid())?;
+    request
+        .set_authority(Some(authority))
+        .map_err(|()| invalid())?;
+    request
+        .set_path_with_query(Some(path))
+        .map_err(|()| invalid())?;
     let response = outgoing_handler::handle(request, None)?;
     response.subscribe().block();
     match response.get() {
@@ -125,8 +129,10 @@ fn respond(out: ResponseOutparam, status: u16, text: &str) {
         return;
     };
     ResponseOutparam::set(out, Ok(response));
-    if let Ok(mut stream) = body.write() {
-        let _ = stream.write_all(text.as_bytes()).and_then(|()| stream.flush());
+    if let Ok(mut stream) = body.write()
+        && stream.write_all(text.as_bytes()).is_ok()
+    {
+        let _ = stream.blocking_flush();
     }
     let _ = OutgoingBody::finish(body, None);
 }

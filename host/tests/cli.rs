@@ -1,0 +1,208 @@
+//! `edgekit serve` as a user runs it: a real process, a real socket.
+
+use edgekit_tests::{COMMAND, MISBEHAVE};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// A running `edgekit serve`, killed when dropped (also when a test fails).
+struct Server {
+    child: Child,
+    addr: String,
+    log: PathBuf,
+}
+
+impl Server {
+    /// Starts `edgekit serve <args> --addr 127.0.0.1:0` and waits (up to
+    /// `startup`) for the line that says where it listens.
+    fn start(name: &str, args: &[&str], startup: Duration) -> Server {
+        let log = scratch(&format!("{name}.log"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_edgekit"))
+            .arg("serve")
+            .args(args)
+            .args(["--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let _ = sender.send(lines.next().and_then(Result::ok));
+            // Keep draining so the server never blocks on a full pipe.
+            lines.for_each(drop);
+        });
+        let mut server = Server {
+            child,
+            addr: String::new(),
+            log,
+        };
+        let line = receiver.recv_timeout(startup).ok().flatten();
+        let Some(line) = line else {
+            panic!("edgekit serve did not start:\n{}", server.log());
+        };
+        let url = line.rsplit(' ').next().unwrap();
+        server.addr = url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        server
+    }
+
+    /// Sends a GET and returns the status code and the body.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        // HTTP/1.0 keeps the body unchunked, delimited by the connection closing.
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response[9..12].parse().unwrap();
+        let body = response.split_once("\r\n\r\n").unwrap().1.to_string();
+        (status, body)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A path for this test process's scratch files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("edgekit-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn serve_and_exit(path: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_edgekit"))
+        .args(["serve".as_ref(), path.as_os_str()])
+        .args(["--addr", "127.0.0.1:0"])
+        .output()
+        .unwrap()
+}
+
+/// The one error line `edgekit serve` printed before exiting with failure.
+fn refusal(path: &Path) -> String {
+    let output = serve_and_exit(path);
+    assert!(
+        !output.status.success(),
+        "edgekit serve should have refused {path:?}"
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "one line expected: {stderr}");
+    stderr
+}
+
+#[test]
+fn serves_a_component_and_survives_its_misbehaviour() {
+    let server = Server::start(
+        "serve",
+        &[MISBEHAVE, "--cpu-ms", "50"],
+        Duration::from_secs(120),
+    );
+    assert_eq!(server.get("/"), (200, "ok".to_string()));
+    assert_eq!(
+        server.get("/spin"),
+        (500, "execution deadline exceeded\n".to_string())
+    );
+    assert_eq!(server.get("/trap"), (500, "guest trapped\n".to_string()));
+    assert_eq!(server.get("/"), (200, "ok".to_string()));
+
+    // Guest output goes to the terminal, and every request gets a log line.
+    assert_eq!(server.get("/log").0, 200);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !server.log().contains("GET /log 200") && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let log = server.log();
+    assert!(log.contains("misbehave says hello on stderr"), "{log}");
+    assert!(log.contains("GET / 200"), "{log}");
+    assert!(log.contains("GET /spin 500"), "{log}");
+    assert!(log.contains("execution deadline exceeded"), "{log}");
+    assert!(log.contains("GET /log 200"), "{log}");
+}
+
+#[test]
+fn max_memory_takes_units() {
+    let server = Server::start(
+        "memory",
+        &[MISBEHAVE, "--max-memory", "16MiB"],
+        Duration::from_secs(120),
+    );
+    assert_eq!(
+        server.get("/alloc"),
+        (500, "memory limit exceeded\n".to_string())
+    );
+    assert_eq!(server.get("/").0, 200);
+}
+
+#[test]
+fn serves_a_crate_directory_after_building_it() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/components/misbehave");
+    let server = Server::start("crate", &[dir.to_str().unwrap()], Duration::from_secs(600));
+    assert_eq!(server.get("/"), (200, "ok".to_string()));
+}
+
+#[test]
+fn a_missing_file_is_refused() {
+    let stderr = refusal(Path::new("/no/such/component.wasm"));
+    assert!(
+        stderr.starts_with("error: cannot read /no/such/component.wasm: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_core_module_is_refused() {
+    let path = scratch("core.wasm");
+    // The smallest valid core module: magic number and version 1.
+    std::fs::write(&path, b"\0asm\x01\0\0\0").unwrap();
+    let stderr = refusal(&path);
+    assert!(
+        stderr.contains("core.wasm: a core WebAssembly module, not a component"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn garbage_is_refused() {
+    let path = scratch("garbage.wasm");
+    std::fs::write(&path, "<html>not wasm</html>").unwrap();
+    let stderr = refusal(&path);
+    assert!(
+        stderr.contains("garbage.wasm: not a WebAssembly file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_component_without_an_http_handler_is_refused() {
+    let stderr = refusal(Path::new(COMMAND));
+    assert!(
+        stderr.contains("component does not export wasi:http/incoming-handler"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("wasi:cli/run"), "{stderr}");
+}
+
+#[test]
+fn a_directory_without_a_crate_is_refused() {
+    let dir = scratch("empty-dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    let stderr = refusal(&dir);
+    assert!(stderr.contains("not a crate directory"), "{stderr}");
+}
