@@ -146,6 +146,36 @@ async fn a_spinning_guest_does_not_starve_other_requests() {
 }
 
 #[tokio::test]
+async fn requests_beyond_the_concurrency_limit_get_a_503() {
+    let host = build(
+        Host::builder(MISBEHAVE)
+            .max_concurrency(1)
+            .deadline(Duration::from_secs(1)),
+    )
+    .await;
+    let spinner = tokio::spawn({
+        let host = host.clone();
+        async move { get(&host, "/spin").await }
+    });
+    // Until the spinner holds the only instance slot, "/" still gets through.
+    let refused = loop {
+        let ex = get(&host, "/").await;
+        if ex.response.status() != 200 || spinner.is_finished() {
+            break ex;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert_eq!(refused.response.status(), 503);
+    assert_eq!(text(&refused), "too many concurrent requests\n");
+    assert_eq!(refused.stats.failure.unwrap().kind, FailureKind::Overloaded);
+    assert_eq!(
+        spinner.await.unwrap().stats.failure.unwrap().kind,
+        FailureKind::Deadline
+    );
+    assert_still_serves(&host).await;
+}
+
+#[tokio::test]
 async fn a_trap_gets_a_500_with_the_panic_in_stderr() {
     let host = build(Host::builder(MISBEHAVE)).await;
     let ex = get(&host, "/trap").await;
