@@ -222,9 +222,7 @@ impl Body {
         match self.kind {
             Kind::Empty => {}
             Kind::Full(bytes) => stream::write_all::<W>(out, &bytes).await?,
-            Kind::Incoming(incoming) => {
-                stream::splice_all::<W>(out, &incoming.stream.stream).await?;
-            }
+            Kind::Incoming(incoming) => stream::copy_all::<W>(out, &incoming.stream.stream).await?,
             Kind::Stream(body) => W::write_stream(body, out).await?,
         }
         stream::flush::<W>(out).await

@@ -104,8 +104,8 @@ async fn echo_streams_a_5_mb_body_byte_exact() {
 }
 
 /// 1 GiB in, 1 GiB out, with neither side buffered: the guest's linear
-/// memory stays under 4 MiB because the SDK splices the request body into
-/// the response inside the host.
+/// memory stays under 4 MiB because the SDK copies the request body into
+/// the response a chunk at a time.
 #[tokio::test]
 async fn echo_streams_1_gib_in_constant_guest_memory() {
     const CHUNK: usize = 1 << 20;

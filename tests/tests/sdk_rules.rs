@@ -2,6 +2,8 @@
 //! a real component (`tests/components/sdk-probe`, `sync-fetch`) so that a
 //! regression in any of them fails here.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use edgekit_host::{Exchange, Host};
 use edgekit_tests::backend::sha256;
@@ -11,8 +13,16 @@ fn pattern(size: usize) -> Vec<u8> {
     (0..size).map(|i| (i % 251) as u8).collect()
 }
 
+/// A broken body rule tends to deadlock rather than fail: give every
+/// request a generous bound so such a regression fails instead of hanging.
+async fn bounded<F: std::future::Future>(request: F) -> F::Output {
+    tokio::time::timeout(Duration::from_secs(60), request)
+        .await
+        .expect("the request did not finish within 60 s (a deadlock?)")
+}
+
 async fn get(host: &Host, uri: &str) -> Exchange {
-    host.send(http::Request::get(uri).body(String::new()).unwrap())
+    bounded(host.send(http::Request::get(uri).body(String::new()).unwrap()))
         .await
         .unwrap()
 }
@@ -122,7 +132,7 @@ async fn a_sync_handler_fetches_with_a_5_mb_body() {
     let request = http::Request::post("/")
         .body(http_body_util::Full::new(Bytes::from(body.clone())))
         .unwrap();
-    let ex = host.send(request).await.unwrap();
+    let ex = bounded(host.send(request)).await.unwrap();
     assert_eq!(ex.response.status(), 200, "{}", text(&ex));
     assert_eq!(text(&ex), format!("5000000 {}", sha256(&body)));
 }

@@ -1,6 +1,6 @@
 //! `POST /` streams the request body back unchanged, with the same
-//! `Content-Type`. The body is spliced from the request to the response
-//! inside the host, so any size passes in constant guest memory.
+//! `Content-Type`. The body is copied a chunk at a time as it arrives, so
+//! any size passes in constant guest memory.
 
 use edgekit::header::{ALLOW, CONTENT_TYPE, HeaderValue};
 use edgekit::{IntoResponse, Method, Request, Response, StatusCode};

@@ -93,28 +93,21 @@ pub(crate) async fn flush<W: Wait>(out: &OutputStream) -> Result<(), CopyError> 
     Ok(())
 }
 
-/// Moves everything from `input` to `out` inside the host (`splice`), so the
-/// bytes never pass through guest memory.
-pub(crate) async fn splice_all<W: Wait>(
+/// Copies everything from `input` to `out`, a chunk at a time, so a body of
+/// any size passes through in constant memory.
+///
+/// WASI's `splice` would keep the bytes out of guest memory, but not every
+/// host implements it correctly (jco's fails), and components must run
+/// anywhere.
+pub(crate) async fn copy_all<W: Wait>(
     out: &OutputStream,
     input: &InputStream,
-) -> Result<u64, CopyError> {
-    let mut total = 0;
+) -> Result<(), CopyError> {
     loop {
-        let permit = out.check_write().map_err(CopyError::Destination)?;
-        if permit == 0 {
-            W::wait(out.subscribe()).await;
-            continue;
-        }
-        match out.splice(input, permit.min(READ_CHUNK * 16)) {
-            Ok(0) => W::wait(input.subscribe()).await,
-            Ok(n) => total += n,
-            // `closed` means either side ended: it was the source if the
-            // destination still takes writes.
-            Err(StreamError::Closed) => {
-                out.check_write().map_err(CopyError::Destination)?;
-                return Ok(total);
-            }
+        match input.read(READ_CHUNK) {
+            Ok(chunk) if chunk.is_empty() => W::wait(input.subscribe()).await,
+            Ok(chunk) => write_all::<W>(out, &chunk).await?,
+            Err(StreamError::Closed) => return Ok(()),
             Err(e) => return Err(CopyError::Source(describe(e))),
         }
     }
