@@ -8,6 +8,7 @@ use http::StatusCode;
 use http::header::{CONTENT_TYPE, HeaderValue};
 
 use crate::body::BoxError;
+use crate::wasi::log::log_error;
 use crate::{Body, BodyError, FetchError, IntoResponse, QueryError, Response};
 
 /// A handler error that becomes a safe HTTP response.
@@ -160,7 +161,7 @@ impl IntoResponse for Error {
             let id = request_id();
             // The one place a cause is written: stderr, under the id the
             // client was given.
-            eprintln!("edgekit: request {id} failed: {self}");
+            log_error!("request {id} failed: {self}");
             id
         });
         let (content_type, body) = if self.json {

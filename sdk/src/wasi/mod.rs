@@ -3,6 +3,7 @@
 
 pub(crate) mod fields;
 pub(crate) mod incoming;
+pub(crate) mod log;
 pub(crate) mod outgoing;
 pub(crate) mod respond;
 pub(crate) mod stream;

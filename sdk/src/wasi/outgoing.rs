@@ -10,6 +10,7 @@ use wasip2::http::types::{
 
 use super::fields::{from_fields, to_fields};
 use super::incoming::{content_length, method_to_wasi};
+use super::log::log_error;
 use super::stream::{IncomingStream, Parent};
 use super::wait::{Wait, Yield};
 use crate::fetch::{FetchError, FetchErrorKind, FetchOptions};
@@ -110,14 +111,14 @@ async fn write_body(outgoing_body: OutgoingBody, body: Body) {
     match written {
         Ok(()) => {
             if let Err(code) = OutgoingBody::finish(outgoing_body, None) {
-                eprintln!(
-                    "edgekit: finishing a request body failed: {}",
+                log_error!(
+                    "finishing a request body failed: {}",
                     error_from_code(&code)
                 );
             }
         }
         // Dropping the body unfinished tells the host the request is broken.
-        Err(e) => eprintln!("edgekit: writing a request body failed: {e}"),
+        Err(e) => log_error!("writing a request body failed: {e}"),
     }
 }
 

@@ -5,6 +5,7 @@ use http::header::{CONTENT_LENGTH, HeaderValue};
 use wasip2::http::types::{ErrorCode, OutgoingBody, OutgoingResponse, ResponseOutparam};
 
 use super::fields::to_fields;
+use super::log::log_error;
 use super::wait::Wait;
 use crate::Response;
 
@@ -30,7 +31,7 @@ pub(crate) async fn respond<W: Wait>(outparam: ResponseOutparam, response: Respo
     };
     let Some(outgoing_body) = body_handle else {
         let reason = format!("the host refused a {} response", parts.status.as_u16());
-        eprintln!("edgekit: {reason}");
+        log_error!("{reason}");
         ResponseOutparam::set(outparam, Err(ErrorCode::InternalError(Some(reason))));
         return;
     };
@@ -47,13 +48,11 @@ pub(crate) async fn respond<W: Wait>(outparam: ResponseOutparam, response: Respo
             // The code's `Debug` is left out: it would add kilobytes to
             // every component for a message that only says "body size".
             if OutgoingBody::finish(outgoing_body, None).is_err() {
-                eprintln!(
-                    "edgekit: finishing the response body failed (was its Content-Length wrong?)"
-                );
+                log_error!("finishing the response body failed (was its Content-Length wrong?)");
             }
         }
         // Dropping the body unfinished tells the host the response is broken,
         // so a client never takes a truncated body for a whole one.
-        Err(e) => eprintln!("edgekit: the response body was cut short: {e}"),
+        Err(e) => log_error!("the response body was cut short: {e}"),
     }
 }
