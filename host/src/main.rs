@@ -2,7 +2,7 @@
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use edgekit_host::{Host, build_crate};
+use edgekit_host::{Host, bench, build_crate};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,6 +19,21 @@ struct Cli {
 enum Command {
     /// Serve a component over HTTP/1 with edge-like limits.
     Serve(Serve),
+    /// Measure the SDK against hand-written bindings and print the table.
+    Bench(Bench),
+}
+
+#[derive(Args)]
+struct Bench {
+    /// Requests per component for the latency figures.
+    #[arg(long, default_value_t = 3000)]
+    iterations: usize,
+    /// Seconds of load per component for the throughput figure.
+    #[arg(long, default_value_t = 3)]
+    seconds: u64,
+    /// The edgekit repository (where `examples/` and `benches/` are).
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/.."))]
+    repo: PathBuf,
 }
 
 #[derive(Args)]
@@ -43,6 +58,7 @@ fn main() -> ExitCode {
     let Cli { command } = Cli::parse();
     let result = match command {
         Command::Serve(serve) => run_serve(serve),
+        Command::Bench(bench) => run_bench(bench),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -78,6 +94,58 @@ fn run_serve(args: Serve) -> anyhow::Result<()> {
         let addr = listener.local_addr()?;
         println!("serving {} on http://{addr}/", wasm.display());
         host.serve(listener).await
+    })
+}
+
+/// Targets of the SDK against the hand-written baseline.
+const HELLO_MAX_BYTES: u64 = 90_000;
+const MAX_RATIO: f64 = 1.10;
+
+fn run_bench(args: Bench) -> anyhow::Result<()> {
+    let baseline = build_crate(&args.repo.join("benches/baseline-hello"))?;
+    let hello = build_crate(&args.repo.join("examples/hello"))?;
+    let size = |path: &PathBuf| std::fs::metadata(path).map(|m| m.len());
+    let (baseline_size, hello_size) = (size(&baseline)?, size(&hello)?);
+
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let baseline_host = Host::builder(&baseline).build().await?;
+        let hello_host = Host::builder(&hello).build().await?;
+        let uri = "/?name=Ada";
+        let [b, h] = bench::measure_interleaved([&baseline_host, &hello_host], uri, args.iterations).await?;
+        let duration = Duration::from_secs(args.seconds);
+        let b_rps = bench::throughput(&baseline_host, uri, 2, duration).await?;
+        let h_rps = bench::throughput(&hello_host, uri, 2, duration).await?;
+
+        let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64();
+        let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+        let inst = ratio(h.instantiate.median, b.instantiate.median);
+        let req = ratio(h.request.median, b.request.median);
+        println!("`GET {uri}`, {} requests each (interleaved), throughput with 2 in flight for {} s\n", args.iterations, args.seconds);
+        println!("| component | .wasm bytes | instantiate median | instantiate p99 | request median | request p99 | requests/s |");
+        println!("|---|---:|---:|---:|---:|---:|---:|");
+        for (name, bytes, m, rps) in [("baseline-hello (wasi crate)", baseline_size, b, b_rps), ("hello (edgekit)", hello_size, h, h_rps)] {
+            println!(
+                "| {name} | {bytes} | {} | {} | {} | {} | {rps:.0} |",
+                bench::micros(m.instantiate.median),
+                bench::micros(m.instantiate.p99),
+                bench::micros(m.request.median),
+                bench::micros(m.request.p99),
+            );
+        }
+        println!(
+            "| ratio hello / baseline | {:.2} | {inst:.2} | {:.2} | {req:.2} | {:.2} | {:.2} |",
+            hello_size as f64 / baseline_size as f64,
+            ratio(h.instantiate.p99, b.instantiate.p99),
+            ratio(h.request.p99, b.request.p99),
+            h_rps / b_rps,
+        );
+        println!();
+        println!("| target | value | |\n|---|---:|---|");
+        println!("| hello ≤ {HELLO_MAX_BYTES} bytes | {hello_size} | {} |", verdict(hello_size <= HELLO_MAX_BYTES));
+        println!("| instantiate median ratio ≤ {MAX_RATIO:.2} | {inst:.2} | {} |", verdict(inst <= MAX_RATIO));
+        println!("| request median ratio ≤ {MAX_RATIO:.2} | {req:.2} | {} |", verdict(req <= MAX_RATIO));
+        Ok(())
     })
 }
 

@@ -398,7 +398,7 @@ fn instantiate_failure(error: wasmtime::Error) -> Failure {
     };
     Failure {
         kind,
-        message: format!("{error:?}"),
+        message: describe_error(&error),
     }
 }
 
@@ -412,8 +412,15 @@ fn call_failure(error: wasmtime::Error, state: &State) -> Failure {
     };
     Failure {
         kind,
-        message: format!("{error:?}"),
+        message: describe_error(&error),
     }
+}
+
+/// The cause first, then the wasm backtrace (wasmtime attaches it as
+/// context); the host's own Rust backtrace is left out.
+fn describe_error(error: &wasmtime::Error) -> String {
+    let causes: Vec<String> = error.chain().map(|cause| cause.to_string()).collect();
+    causes.into_iter().rev().collect::<Vec<_>>().join("\n")
 }
 
 fn describe(code: &ErrorCode) -> String {

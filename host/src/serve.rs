@@ -62,12 +62,18 @@ impl Host {
                     let time = started.elapsed().as_secs_f64() * 1000.0;
                     match stats.failure {
                         None => eprintln!("{method} {path} {} {time:.1}ms", status.as_u16()),
-                        Some(failure) => eprintln!(
-                            "{method} {path} {} {time:.1}ms: {}\n{}",
-                            status.as_u16(),
-                            failure.kind,
-                            failure.message.trim_end()
-                        ),
+                        Some(failure) => {
+                            let details: String = failure
+                                .message
+                                .lines()
+                                .map(|line| format!("\n  {line}"))
+                                .collect();
+                            eprintln!(
+                                "{method} {path} {} {time:.1}ms: {}{details}",
+                                status.as_u16(),
+                                failure.kind
+                            );
+                        }
                     }
                 });
                 response
