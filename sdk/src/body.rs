@@ -50,7 +50,8 @@ enum Kind {
     Stream(Pin<Box<dyn StreamBody>>),
 }
 
-/// A body arriving over WASI, with its `Content-Length` when it had one.
+/// A body arriving over WASI, with how much of its `Content-Length` is
+/// left to read when it had one.
 struct Incoming {
     stream: IncomingStream,
     len: Option<u64>,
@@ -222,7 +223,9 @@ impl Body {
         match self.kind {
             Kind::Empty => {}
             Kind::Full(bytes) => stream::write_all::<W>(out, &bytes).await?,
-            Kind::Incoming(incoming) => stream::copy_all::<W>(out, &incoming.stream.stream).await?,
+            Kind::Incoming(incoming) => {
+                stream::copy_all::<W>(out, &incoming.stream.stream, incoming.len).await?
+            }
             Kind::Stream(body) => W::write_stream(body, out).await?,
         }
         stream::flush::<W>(out).await
@@ -234,6 +237,11 @@ fn poll_incoming(
     cx: &mut Context<'_>,
 ) -> Poll<Option<Result<Bytes, BoxError>>> {
     loop {
+        // With a known length, the body ends after it: the peer may close
+        // the connection without ever signalling the end of the stream.
+        if incoming.len == Some(0) {
+            return Poll::Ready(None);
+        }
         if let Some(waiting) = &mut incoming.waiting {
             ready!(Pin::new(waiting).poll(cx));
             incoming.waiting = None;
@@ -247,7 +255,12 @@ fn poll_incoming(
                         .wait_for(),
                 );
             }
-            Ok(Some(chunk)) => return Poll::Ready(Some(Ok(chunk))),
+            Ok(Some(chunk)) => {
+                if let Some(len) = &mut incoming.len {
+                    *len = len.saturating_sub(chunk.len() as u64);
+                }
+                return Poll::Ready(Some(Ok(chunk)));
+            }
             Ok(None) => return Poll::Ready(None),
             Err(e) => return Poll::Ready(Some(Err(e.into()))),
         }

@@ -68,6 +68,9 @@ impl Jco {
         for (key, value) in env {
             command.env(key, value);
         }
+        // jco runs the server in a child process of its own: a process
+        // group lets `drop` stop both.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let child = command.spawn().expect("jco starts");
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let started = Instant::now();
@@ -99,6 +102,8 @@ impl Jco {
 
 impl Drop for Jco {
     fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -86,6 +86,9 @@ pub(crate) async fn write_all<W: Wait>(
 }
 
 /// Flushes `out` and waits until the flush completed.
+///
+/// Not `blocking-flush`: one call fewer, but jco's implementation of it
+/// breaks the request's input stream.
 pub(crate) async fn flush<W: Wait>(out: &OutputStream) -> Result<(), CopyError> {
     out.flush().map_err(CopyError::Destination)?;
     W::wait(out.subscribe()).await;
@@ -94,7 +97,9 @@ pub(crate) async fn flush<W: Wait>(out: &OutputStream) -> Result<(), CopyError> 
 }
 
 /// Copies everything from `input` to `out`, a chunk at a time, so a body of
-/// any size passes through in constant memory.
+/// any size passes through in constant memory. With a known `len`, it stops
+/// after that many bytes instead of waiting for the end of the stream: the
+/// client may already have everything and close the connection.
 ///
 /// WASI's `splice` would keep the bytes out of guest memory, but not every
 /// host implements it correctly (jco's fails), and components must run
@@ -102,15 +107,21 @@ pub(crate) async fn flush<W: Wait>(out: &OutputStream) -> Result<(), CopyError> 
 pub(crate) async fn copy_all<W: Wait>(
     out: &OutputStream,
     input: &InputStream,
+    len: Option<u64>,
 ) -> Result<(), CopyError> {
-    loop {
-        match input.read(READ_CHUNK) {
+    let mut left = len.unwrap_or(u64::MAX);
+    while left > 0 {
+        match input.read(left.min(READ_CHUNK)) {
             Ok(chunk) if chunk.is_empty() => W::wait(input.subscribe()).await,
-            Ok(chunk) => write_all::<W>(out, &chunk).await?,
+            Ok(chunk) => {
+                write_all::<W>(out, &chunk).await?;
+                left = left.saturating_sub(chunk.len() as u64);
+            }
             Err(StreamError::Closed) => return Ok(()),
             Err(e) => return Err(CopyError::Source(describe(e))),
         }
     }
+    Ok(())
 }
 
 /// Reads the next chunk, or `None` at the end of the stream.
