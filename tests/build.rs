@@ -98,14 +98,12 @@ fn guest_crates(root: &Path) -> Vec<(String, PathBuf)> {
 /// the command that installs it.
 fn ensure_target_installed() {
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let sysroot = Command::new(&rustc)
-        .args(["--print", "sysroot"])
+    let libdir = Command::new(&rustc)
+        .args(["--print", "target-libdir", "--target", TARGET])
         .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    let installed =
-        sysroot.is_some_and(|s| Path::new(&s).join("lib/rustlib").join(TARGET).exists());
-    if installed {
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    if !libdir.is_empty() && Path::new(&libdir).is_dir() {
         return;
     }
     let added = Command::new("rustup")

@@ -27,6 +27,7 @@ pub fn build_crate(dir: &Path) -> anyhow::Result<PathBuf> {
         .canonicalize()
         .with_context(|| format!("cannot read {}", manifest.display()))?;
 
+    ensure_target(dir)?;
     // The `cargo` on PATH (rustup's proxy) honours the crate's own
     // rust-toolchain.toml, which `$CARGO` would bypass.
     let mut child = Command::new("cargo")
@@ -57,6 +58,30 @@ pub fn build_crate(dir: &Path) -> anyhow::Result<PathBuf> {
             dir.display()
         )
     })
+}
+
+/// Installs the wasm target with rustup when the crate's toolchain lacks it,
+/// or fails with the command that does.
+fn ensure_target(dir: &Path) -> anyhow::Result<()> {
+    let libdir = Command::new("rustc")
+        .current_dir(dir)
+        .args(["--print", "target-libdir", "--target", TARGET])
+        .output()
+        .context("cannot run rustc")?;
+    let libdir = String::from_utf8_lossy(&libdir.stdout);
+    if Path::new(libdir.trim()).is_dir() {
+        return Ok(());
+    }
+    eprintln!("installing the {TARGET} target (rustup target add {TARGET})");
+    let added = Command::new("rustup")
+        .current_dir(dir)
+        .args(["target", "add", TARGET])
+        .status()
+        .is_ok_and(|status| status.success());
+    if !added {
+        bail!("the {TARGET} target is missing; install it with: rustup target add {TARGET}");
+    }
+    Ok(())
 }
 
 /// The `.wasm` file in one line of cargo's JSON messages, if the line is the

@@ -1,8 +1,9 @@
-//! Every example answers the same under an independent wasi:http host,
-//! `jco serve` (Node.js), as under `edgekit-host`: the components depend on
-//! nothing only our host provides.
+//! Every example answers the same under two independent wasi:http hosts,
+//! `jco serve` (Node.js) and `wasmtime serve -Scli`, as under `edgekit-host`:
+//! the components depend on nothing only our host provides.
 //!
-//! jco is installed on first use from the lock file in `tests/jco/` (npm).
+//! jco is installed on first use from the lock file in `tests/jco/` (npm);
+//! the Wasmtime CLI is installed by `scripts/test`.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -40,48 +41,78 @@ fn jco_binary() -> PathBuf {
         .clone()
 }
 
-/// `jco serve` running one component on a loopback port.
-struct Jco {
+/// The Wasmtime CLI, version 48 (the same Wasmtime as `edgekit-host`).
+fn wasmtime_binary() -> &'static str {
+    let version = Command::new("wasmtime").arg("--version").output();
+    let found =
+        version.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).starts_with("wasmtime 48."));
+    assert!(
+        found,
+        "wasmtime 48 is not on PATH: run scripts/test, which installs it"
+    );
+    "wasmtime"
+}
+
+/// The independent hosts the examples must run under unchanged.
+#[derive(Clone, Copy)]
+enum Other {
+    Jco,
+    Wasmtime,
+}
+
+/// Another host serving one component on a loopback port.
+struct Server {
     child: Child,
     addr: SocketAddr,
 }
 
-impl Jco {
-    async fn start(wasm: &str, env: &[(&str, String)]) -> Jco {
+impl Server {
+    async fn start(other: Other, wasm: &str, env: &[(&str, String)]) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let mut command = Command::new(jco_binary());
-        command
-            .args([
-                "serve",
-                wasm,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        for (key, value) in env {
-            command.env(key, value);
-        }
+        let mut command = match other {
+            Other::Jco => {
+                let mut command = Command::new(jco_binary());
+                command.args([
+                    "serve",
+                    wasm,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    &port.to_string(),
+                ]);
+                command.envs(env.iter().map(|(key, value)| (key, value)));
+                command
+            }
+            Other::Wasmtime => {
+                let mut command = Command::new(wasmtime_binary());
+                command.args(["serve", "-Scli", "--addr", &format!("127.0.0.1:{port}")]);
+                command.args(
+                    env.iter()
+                        .map(|(key, value)| format!("--env={key}={value}")),
+                );
+                command.arg(wasm);
+                command
+            }
+        };
+        command.stdout(Stdio::null()).stderr(Stdio::null());
         // jco runs the server in a child process of its own: a process
-        // group lets `drop` stop both.
+        // group lets `drop` stop every process of the server.
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let child = command.spawn().expect("jco starts");
+        let child = command.spawn().expect("the server starts");
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let started = Instant::now();
         while tokio::net::TcpStream::connect(addr).await.is_err() {
             assert!(
                 started.elapsed() < Duration::from_secs(120),
-                "jco serve did not start"
+                "the server did not start"
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Jco { child, addr }
+        Server { child, addr }
     }
 
     async fn send(&self, request: http::Request<Bytes>) -> http::Response<Bytes> {
@@ -100,7 +131,7 @@ impl Jco {
     }
 }
 
-impl Drop for Jco {
+impl Drop for Server {
     fn drop(&mut self) {
         let group = format!("-{}", self.child.id());
         let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
@@ -122,13 +153,18 @@ fn essence(response: &http::Response<Bytes>) -> (u16, String, Bytes) {
     )
 }
 
-async fn assert_same(wasm: &str, env: &[(&str, String)], requests: Vec<http::Request<Bytes>>) {
+async fn assert_same(
+    other: Other,
+    wasm: &str,
+    env: &[(&str, String)],
+    requests: Vec<http::Request<Bytes>>,
+) {
     let mut builder = Host::builder(wasm);
     for (key, value) in env {
         builder = builder.env(*key, value.clone());
     }
     let host = builder.build().await.unwrap();
-    let jco = Jco::start(wasm, env).await;
+    let server = Server::start(other, wasm, env).await;
     for request in requests {
         let (parts, body) = request.into_parts();
         let ours = host
@@ -139,7 +175,7 @@ async fn assert_same(wasm: &str, env: &[(&str, String)], requests: Vec<http::Req
             .await
             .unwrap()
             .response;
-        let theirs = jco
+        let theirs = server
             .send(http::Request::from_parts(parts.clone(), body))
             .await;
         assert_eq!(
@@ -163,41 +199,75 @@ fn post(uri: &str, content_type: &str, body: impl Into<Bytes>) -> http::Request<
         .unwrap()
 }
 
-#[tokio::test]
-async fn hello_under_jco() {
-    let requests = vec![get("/"), get("/?name=Ada"), get("/?name=a&name=b")];
-    assert_same(HELLO, &[], requests).await;
+fn hello_requests() -> Vec<http::Request<Bytes>> {
+    vec![get("/"), get("/?name=Ada"), get("/?name=a&name=b")]
 }
 
-#[tokio::test]
-async fn echo_under_jco() {
+fn echo_requests() -> Vec<http::Request<Bytes>> {
     let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 241) as u8).collect();
-    let requests = vec![
+    vec![
         post("/", "text/x-edgekit", "hello echo"),
         post("/", "application/octet-stream", big),
         get("/"),
-    ];
-    assert_same(ECHO, &[], requests).await;
+    ]
 }
 
-#[tokio::test]
-async fn json_under_jco() {
-    let requests = vec![
+fn json_requests() -> Vec<http::Request<Bytes>> {
+    vec![
         post("/", "application/json", r#"{"a":1}"#),
         post("/", "application/json", "{oops"),
         post("/", "application/json", "x".repeat(70_000)),
-    ];
-    assert_same(JSON, &[], requests).await;
+    ]
 }
 
-#[tokio::test]
-async fn fetch_under_jco() {
+async fn assert_fetch_same(other: Other) {
     let a = Backend::text("alpha").await;
     let b = Backend::text("bravo!!").await;
     let env = [
         ("BACKEND_A", format!("http://{}/a", a.addr)),
         ("BACKEND_B", format!("http://{}/b", b.addr)),
     ];
-    assert_same(FETCH, &env, vec![get("/")]).await;
+    assert_same(other, FETCH, &env, vec![get("/")]).await;
     assert_eq!(a.received().len(), 2);
+    assert_eq!(b.received().len(), 2);
+}
+
+#[tokio::test]
+async fn hello_under_jco() {
+    assert_same(Other::Jco, HELLO, &[], hello_requests()).await;
+}
+
+#[tokio::test]
+async fn echo_under_jco() {
+    assert_same(Other::Jco, ECHO, &[], echo_requests()).await;
+}
+
+#[tokio::test]
+async fn json_under_jco() {
+    assert_same(Other::Jco, JSON, &[], json_requests()).await;
+}
+
+#[tokio::test]
+async fn fetch_under_jco() {
+    assert_fetch_same(Other::Jco).await;
+}
+
+#[tokio::test]
+async fn hello_under_wasmtime_serve() {
+    assert_same(Other::Wasmtime, HELLO, &[], hello_requests()).await;
+}
+
+#[tokio::test]
+async fn echo_under_wasmtime_serve() {
+    assert_same(Other::Wasmtime, ECHO, &[], echo_requests()).await;
+}
+
+#[tokio::test]
+async fn json_under_wasmtime_serve() {
+    assert_same(Other::Wasmtime, JSON, &[], json_requests()).await;
+}
+
+#[tokio::test]
+async fn fetch_under_wasmtime_serve() {
+    assert_fetch_same(Other::Wasmtime).await;
 }
