@@ -124,16 +124,25 @@ fn serves_a_component_and_survives_its_misbehaviour() {
 
     // Guest output goes to the terminal, and every request gets a log line.
     assert_eq!(server.get("/log").0, 200);
+    // Log lines are written as requests finish, by more than one writer:
+    // wait until all of them are there.
+    let expected = [
+        "misbehave says hello on stderr",
+        "GET / 200",
+        "GET /spin 500",
+        "execution deadline exceeded",
+        "GET /log 200",
+    ];
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !server.log().contains("GET /log 200") && std::time::Instant::now() < deadline {
+    while !expected.iter().all(|line| server.log().contains(line))
+        && std::time::Instant::now() < deadline
+    {
         std::thread::sleep(Duration::from_millis(20));
     }
     let log = server.log();
-    assert!(log.contains("misbehave says hello on stderr"), "{log}");
-    assert!(log.contains("GET / 200"), "{log}");
-    assert!(log.contains("GET /spin 500"), "{log}");
-    assert!(log.contains("execution deadline exceeded"), "{log}");
-    assert!(log.contains("GET /log 200"), "{log}");
+    for line in expected {
+        assert!(log.contains(line), "{line:?} missing from: {log}");
+    }
 }
 
 #[test]

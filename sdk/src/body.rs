@@ -221,10 +221,11 @@ impl Body {
     /// Writes the body into a WASI output stream, then flushes it.
     pub(crate) async fn write_to<W: Wait>(self, out: &OutputStream) -> Result<(), CopyError> {
         match self.kind {
-            Kind::Empty => {}
-            Kind::Full(bytes) => stream::write_all::<W>(out, &bytes).await?,
-            Kind::Incoming(incoming) => {
-                stream::copy_all::<W>(out, &incoming.stream.stream, incoming.len).await?
+            Kind::Empty => return Ok(()),
+            Kind::Full(bytes) => return W::write_and_flush(out, &bytes).await,
+            Kind::Incoming(mut incoming) => {
+                let input = incoming.stream.stream().ok_or_else(unavailable)?;
+                stream::copy_all::<W>(out, input, incoming.len).await?
             }
             Kind::Stream(body) => W::write_stream(body, out).await?,
         }
@@ -246,9 +247,12 @@ fn poll_incoming(
             ready!(Pin::new(waiting).poll(cx));
             incoming.waiting = None;
         }
-        match stream::try_read(&incoming.stream.stream) {
+        let Some(input) = incoming.stream.stream() else {
+            return Poll::Ready(Some(Err("the body is unavailable".into())));
+        };
+        match stream::try_read(input) {
             Ok(Some(chunk)) if chunk.is_empty() => {
-                let pollable = incoming.stream.stream.subscribe();
+                let pollable = input.subscribe();
                 incoming.waiting = Some(
                     wstd::runtime::Reactor::current()
                         .schedule(pollable)
@@ -362,6 +366,10 @@ impl<B: http_body::Body<Data = Bytes, Error = BoxError> + 'static> StreamBody fo
     }
 }
 
+fn unavailable() -> CopyError {
+    CopyError::Source("the body is unavailable".into())
+}
+
 /// Writes every data frame of a streaming body, as it arrives.
 pub(crate) async fn write_stream<W: Wait>(
     mut body: Pin<Box<dyn StreamBody>>,
@@ -425,5 +433,62 @@ where
 
     fn size_hint(&self) -> SizeHint {
         self.0.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_lite::future::block_on;
+
+    use super::*;
+
+    #[test]
+    fn whole_reads_respect_the_cap() {
+        let body = Body::from(vec![b'a'; 10]);
+        assert_eq!(block_on(body.limit(10).bytes()).unwrap().len(), 10);
+        let error = block_on(Body::from(vec![b'a'; 11]).limit(10).bytes()).unwrap_err();
+        assert!(error.is_too_large());
+        assert_eq!(error.status(), 413);
+        assert_eq!(DEFAULT_LIMIT, 1 << 20);
+        assert!(block_on(Body::from(vec![0u8; DEFAULT_LIMIT + 1]).bytes()).is_err());
+    }
+
+    #[test]
+    fn a_stream_is_capped_as_it_arrives() {
+        let chunks =
+            futures_lite::stream::iter((0..5).map(|_| Ok::<_, std::io::Error>(vec![1u8; 4])));
+        let body = Body::from_stream(chunks);
+        assert_eq!(body.exact_len(), None);
+        assert!(block_on(body.limit(19).bytes()).unwrap_err().is_too_large());
+        let chunks =
+            futures_lite::stream::iter((0..5).map(|_| Ok::<_, std::io::Error>(vec![1u8; 4])));
+        assert_eq!(
+            block_on(Body::from_stream(chunks).limit(20).bytes())
+                .unwrap()
+                .len(),
+            20
+        );
+    }
+
+    #[test]
+    fn text_and_json_reject_bad_input_with_400() {
+        let error = block_on(Body::from(vec![0xff]).text()).unwrap_err();
+        assert_eq!(error.status(), 400);
+        let error = block_on(Body::from("{").json::<serde_json::Value>()).unwrap_err();
+        assert_eq!(error.status(), 400);
+        assert!(error.to_string().starts_with("invalid JSON"));
+        let value: serde_json::Value = block_on(Body::from(r#"{"a":1}"#).json()).unwrap();
+        assert_eq!(value["a"], 1);
+    }
+
+    #[test]
+    fn chunks_come_in_order_and_end() {
+        let chunks = futures_lite::stream::iter(["ab", "", "cd"].map(Ok::<_, std::io::Error>));
+        let mut body = Body::from_stream(chunks);
+        let mut seen = Vec::new();
+        while let Some(chunk) = block_on(body.chunk()).unwrap() {
+            seen.push(chunk);
+        }
+        assert_eq!(seen.concat(), b"abcd");
     }
 }

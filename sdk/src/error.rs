@@ -227,6 +227,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sdk_errors_keep_their_status_through_question_mark() {
+        fn body() -> Result<(), Error> {
+            Err(BodyError::too_large(5))?
+        }
+        fn io() -> Result<(), Error> {
+            Err(std::io::Error::other("disk on fire"))?
+        }
+        assert_eq!(body().unwrap_err().status(), 413);
+        let internal = io().unwrap_err();
+        assert_eq!(internal.status(), 500);
+        assert_eq!(internal.message(), "internal error");
+        assert!(internal.to_string().contains("disk on fire"));
+    }
+
+    #[test]
+    fn server_errors_show_an_id_and_not_the_cause() {
+        let response = Error::internal("secret").into_response();
+        assert_eq!(response.status(), 500);
+        let id = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(id.len(), 16);
+        let body = futures_lite::future::block_on(response.into_body().text()).unwrap();
+        assert_eq!(body, format!("internal error (request id: {id})\n"));
+    }
+
+    #[test]
+    fn client_errors_can_answer_in_json() {
+        let response = Error::new(StatusCode::BAD_REQUEST, "bad \"title\"")
+            .json()
+            .into_response();
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
+        assert!(!response.headers().contains_key("x-request-id"));
+        let body = futures_lite::future::block_on(response.into_body().text()).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(value["error"], "bad \"title\"");
+    }
+
+    #[test]
     fn json_strings_are_escaped() {
         let mut out = String::new();
         push_json_string(&mut out, "a\"b\\c\n\u{1}é");

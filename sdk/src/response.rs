@@ -129,3 +129,53 @@ impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use http::header::{CONTENT_LENGTH, HeaderName, SET_COOKIE};
+
+    use super::*;
+
+    #[test]
+    fn strings_and_bytes_get_their_content_types() {
+        assert_eq!(
+            String::from("x").into_response().headers()[CONTENT_TYPE],
+            TEXT
+        );
+        assert_eq!(
+            Bytes::from_static(b"x").into_response().headers()[CONTENT_TYPE],
+            OCTETS
+        );
+        assert_eq!(vec![1u8].into_response().headers()[CONTENT_TYPE], OCTETS);
+        let empty = StatusCode::NO_CONTENT.into_response();
+        assert_eq!(empty.status(), 204);
+        assert_eq!(empty.body().exact_len(), Some(0));
+    }
+
+    #[test]
+    fn given_headers_replace_defaults_and_repeat() {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/csv"));
+        headers.append(SET_COOKIE, HeaderValue::from_static("a=1"));
+        headers.append(SET_COOKIE, HeaderValue::from_static("b=2"));
+        headers.insert(
+            HeaderName::from_static("x-one"),
+            HeaderValue::from_static("1"),
+        );
+        let response = (StatusCode::CREATED, headers, "a,b").into_response();
+        assert_eq!(response.status(), 201);
+        assert_eq!(response.headers()[CONTENT_TYPE], "text/csv");
+        let cookies: Vec<_> = response.headers().get_all(SET_COOKIE).iter().collect();
+        assert_eq!(cookies, ["a=1", "b=2"]);
+        assert_eq!(response.headers()["x-one"], "1");
+        assert!(!response.headers().contains_key(CONTENT_LENGTH));
+    }
+
+    #[test]
+    fn results_take_either_side() {
+        let ok: Result<&'static str, StatusCode> = Ok("fine");
+        assert_eq!(ok.into_response().status(), 200);
+        let err: Result<&'static str, StatusCode> = Err(StatusCode::IM_A_TEAPOT);
+        assert_eq!(err.into_response().status(), 418);
+    }
+}

@@ -186,6 +186,30 @@ async fn a_fetch_to_a_closed_port_is_a_502_without_details() {
     );
 }
 
+/// The first-byte timeout is the host's to enforce: the SDK must pass it.
+#[tokio::test]
+async fn a_first_byte_timeout_gives_a_504() {
+    let backend = Backend::start(|_| async {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        http::Response::new(Bytes::from_static(b"late"))
+    })
+    .await;
+    let host = probe_with(&backend).await;
+    let started = std::time::Instant::now();
+    let ex = get(&host, "/first-byte?ms=300").await;
+    assert_eq!(ex.response.status(), 504, "{}", text(&ex));
+    assert!(text(&ex).starts_with("gateway timeout"), "{}", text(&ex));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let ex = get(&host, "/first-byte?ms=10000").await;
+    assert_eq!(ex.response.status(), 200);
+    assert_eq!(text(&ex), "late");
+}
+
 #[tokio::test]
 async fn typed_queries_and_text_bodies_give_4xx_on_bad_input() {
     let host = Host::builder(SDK_PROBE).build().await.unwrap();

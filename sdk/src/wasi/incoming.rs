@@ -27,11 +27,7 @@ pub(crate) fn request_from_wasi(incoming: IncomingRequest) -> Result<Request, Er
     let headers = from_fields(&incoming.headers());
     let len = content_length(&headers);
 
-    let body = incoming
-        .consume()
-        .ok()
-        .and_then(|body| IncomingStream::new(body, Parent::Request(incoming)))
-        .map_or_else(Body::empty, |stream| Body::incoming(stream, len));
+    let body = Body::incoming(IncomingStream::new(Parent::Request(incoming)), len);
     let mut request = Request::new(body);
     *request.method_mut() = method;
     *request.uri_mut() = uri;

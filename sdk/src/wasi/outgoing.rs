@@ -144,11 +144,7 @@ fn response_from_wasi(incoming: IncomingResponse) -> Response {
     let status = incoming.status();
     let headers = from_fields(&incoming.headers());
     let len = content_length(&headers);
-    let body = incoming
-        .consume()
-        .ok()
-        .and_then(|body| IncomingStream::new(body, Parent::Response(incoming)))
-        .map_or_else(Body::empty, |stream| Body::incoming(stream, len));
+    let body = Body::incoming(IncomingStream::new(Parent::Response(incoming)), len);
     let mut response = Response::new(body);
     *response.status_mut() =
         http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_GATEWAY);

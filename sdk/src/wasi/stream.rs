@@ -14,29 +14,59 @@ pub(crate) const READ_CHUNK: u64 = 64 * 1024;
 
 /// The owner of an incoming body: kept alive until the body is dropped.
 pub(crate) enum Parent {
-    Request(#[allow(dead_code)] IncomingRequest),
-    Response(#[allow(dead_code)] IncomingResponse),
+    Request(IncomingRequest),
+    Response(IncomingResponse),
 }
 
-/// An incoming body (of the request, or of a fetched response) being read.
-///
-/// Fields drop in declaration order: the stream before the body, the body
-/// before its parent, as WASI requires of child resources.
+/// An incoming body (of the request, or of a fetched response), opened the
+/// first time it is read: a handler that never reads it costs no WASI calls.
 pub(crate) struct IncomingStream {
-    pub(crate) stream: InputStream,
-    _body: IncomingBody,
-    _parent: Parent,
+    state: State,
+}
+
+enum State {
+    Unopened(Parent),
+    /// Fields drop in declaration order: the stream before the body, the
+    /// body before its parent, as WASI requires of child resources.
+    Open {
+        stream: InputStream,
+        _body: IncomingBody,
+        _parent: Parent,
+    },
+    Unavailable,
 }
 
 impl IncomingStream {
-    /// Opens the stream of `body`; `None` when WASI refuses it.
-    pub(crate) fn new(body: IncomingBody, parent: Parent) -> Option<Self> {
-        let stream = body.stream().ok()?;
-        Some(Self {
-            stream,
-            _body: body,
-            _parent: parent,
-        })
+    pub(crate) fn new(parent: Parent) -> Self {
+        Self {
+            state: State::Unopened(parent),
+        }
+    }
+
+    /// The stream, opened on first use; `None` when WASI refuses it.
+    pub(crate) fn stream(&mut self) -> Option<&InputStream> {
+        if matches!(self.state, State::Unopened(_)) {
+            if let State::Unopened(parent) = std::mem::replace(&mut self.state, State::Unavailable)
+            {
+                let body = match &parent {
+                    Parent::Request(request) => request.consume(),
+                    Parent::Response(response) => response.consume(),
+                };
+                if let Ok((body, stream)) =
+                    body.and_then(|body| body.stream().map(|stream| (body, stream)))
+                {
+                    self.state = State::Open {
+                        stream,
+                        _body: body,
+                        _parent: parent,
+                    };
+                }
+            }
+        }
+        match &self.state {
+            State::Open { stream, .. } => Some(stream),
+            _ => None,
+        }
     }
 }
 

@@ -13,12 +13,26 @@ use wasip2::io::poll::Pollable;
 use wasip2::io::streams::OutputStream;
 
 use crate::body::{StreamBody, write_stream};
-use crate::wasi::stream::CopyError;
+use crate::wasi::stream::{self, CopyError};
 
 /// A strategy for waiting until a pollable is ready.
 pub(crate) trait Wait {
     /// Resolves once `pollable` is ready.
     fn wait(pollable: Pollable) -> impl Future<Output = ()>;
+
+    /// Writes all of `data`, then flushes.
+    fn write_and_flush(
+        out: &OutputStream,
+        data: &[u8],
+    ) -> impl Future<Output = Result<(), CopyError>>
+    where
+        Self: Sized,
+    {
+        async move {
+            stream::write_all::<Self>(out, data).await?;
+            stream::flush::<Self>(out).await
+        }
+    }
 
     /// Writes a streaming body, whose chunks may need the reactor to arrive.
     fn write_stream(
@@ -34,6 +48,23 @@ impl Wait for Block {
     fn wait(pollable: Pollable) -> impl Future<Output = ()> {
         pollable.block();
         std::future::ready(())
+    }
+
+    fn write_and_flush(
+        out: &OutputStream,
+        data: &[u8],
+    ) -> impl Future<Output = Result<(), CopyError>> {
+        // The common small response in one call instead of six; WASI allows
+        // up to 4096 bytes in a `blocking-write-and-flush`.
+        std::future::ready(if data.len() <= 4096 {
+            out.blocking_write_and_flush(data)
+                .map_err(CopyError::Destination)
+        } else {
+            run_blocking(async {
+                stream::write_all::<Block>(out, data).await?;
+                stream::flush::<Block>(out).await
+            })
+        })
     }
 
     fn write_stream(

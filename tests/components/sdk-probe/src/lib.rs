@@ -6,18 +6,29 @@
 //! - `/post?size=N[&stream=1]`: POSTs N bytes to `$BACKEND` (handle before body),
 //!   answers the backend's status and body.
 //! - `/host-header`: GETs `$BACKEND` with a `Host` header set by hand.
+//! - `/first-byte?ms=N`: GETs `$BACKEND` allowing N ms for the first byte.
 //! - `/fail`: an internal error whose cause must not reach the client.
 //! - `/count?n=N`: a typed query (`n: u32`).
 //! - `/text`: reads the body as text with the default cap.
 
 use edgekit::header::{CONTENT_LENGTH, HOST, HeaderValue};
-use edgekit::{Body, Error, IntoResponse, Request, RequestExt, Response, StatusCode, fetch};
+use std::time::Duration;
+
+use edgekit::{
+    Body, Error, FetchOptions, IntoResponse, Request, RequestExt, Response, StatusCode, fetch,
+    fetch_with,
+};
 
 #[derive(serde::Deserialize)]
 struct Size {
     size: usize,
     #[serde(default)]
     stream: u8,
+}
+
+#[derive(serde::Deserialize)]
+struct Millis {
+    ms: u64,
 }
 
 #[derive(serde::Deserialize)]
@@ -68,6 +79,12 @@ async fn handle(req: Request) -> Result<Response, Error> {
                 .header(HOST, "forged.example")
                 .body(())?;
             Ok(relay(fetch(request).await?).await?)
+        }
+        "/first-byte" => {
+            let ms: Millis = req.query()?;
+            let options = FetchOptions::new().first_byte_timeout(Duration::from_millis(ms.ms));
+            let request = edgekit::http::Request::get(backend()?).body(())?;
+            Ok(relay(fetch_with(request, &options).await?).await?)
         }
         "/fail" => Err(Error::internal("secret-cause-7f3a")),
         "/count" => Ok(format!("n={}", req.query::<Count>()?.n).into_response()),
