@@ -4,16 +4,9 @@
 
 use bytes::Bytes;
 use edgekit_host::{Exchange, FailureKind, Host, HostBuilder, Outcome};
-use edgekit_tests::MISBEHAVE;
-use http_body_util::{BodyExt, Full};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use std::convert::Infallible;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use edgekit_tests::{Backend, MISBEHAVE};
+use http_body_util::BodyExt;
 use std::time::Duration;
-use tokio::net::TcpListener;
 
 async fn get(host: &Host, path: &str) -> Exchange {
     let request = http::Request::get(path).body(String::new()).unwrap();
@@ -36,43 +29,13 @@ async fn build(builder: HostBuilder) -> Host {
     builder.build().await.unwrap()
 }
 
-/// A loopback HTTP server that answers "backend" after `delay` and records
-/// the `host` header of every request that reaches it.
-struct Backend {
-    addr: SocketAddr,
-    hosts: Arc<Mutex<Vec<String>>>,
-}
-
-impl Backend {
-    async fn start(delay: Duration) -> Backend {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let hosts = Arc::new(Mutex::new(Vec::new()));
-        let seen = hosts.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let seen = seen.clone();
-                let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
-                    let host = request
-                        .headers()
-                        .get(http::header::HOST)
-                        .map(|h| h.to_str().unwrap_or("?").to_string())
-                        .unwrap_or_default();
-                    seen.lock().unwrap().push(host);
-                    async move {
-                        tokio::time::sleep(delay).await;
-                        Ok::<_, Infallible>(http::Response::new(Full::new(Bytes::from("backend"))))
-                    }
-                });
-                tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
-            }
-        });
-        Backend { addr, hosts }
-    }
-
-    fn hits(&self) -> usize {
-        self.hosts.lock().unwrap().len()
-    }
+/// A loopback server that answers "backend" after `delay`.
+async fn backend(delay: Duration) -> Backend {
+    Backend::start(move |_| async move {
+        tokio::time::sleep(delay).await;
+        http::Response::new(Bytes::from_static(b"backend"))
+    })
+    .await
 }
 
 #[tokio::test]
@@ -193,7 +156,7 @@ async fn a_trap_gets_a_500_with_the_panic_in_stderr() {
 
 #[tokio::test]
 async fn the_33rd_outgoing_request_is_refused() {
-    let backend = Backend::start(Duration::ZERO).await;
+    let backend = backend(Duration::ZERO).await;
     let host = build(Host::builder(MISBEHAVE).route("api.test", backend.addr)).await;
     let ex = get(&host, "/fetch?n=100&url=http://api.test/").await;
     assert_eq!(ex.response.status(), 200);
@@ -201,7 +164,7 @@ async fn the_33rd_outgoing_request_is_refused() {
         text(&ex),
         "32 of 100 succeeded; first error: Some(ErrorCode::HttpRequestDenied)"
     );
-    assert_eq!(backend.hits(), 32);
+    assert_eq!(backend.received().len(), 32);
     let outcomes: Vec<Outcome> = ex.stats.outgoing.iter().map(|r| r.outcome).collect();
     assert_eq!(outcomes.len(), 100);
     assert!(
@@ -215,11 +178,16 @@ async fn the_33rd_outgoing_request_is_refused() {
 
 #[tokio::test]
 async fn routed_requests_keep_their_host_and_are_recorded() {
-    let backend = Backend::start(Duration::ZERO).await;
+    let backend = backend(Duration::ZERO).await;
     let host = build(Host::builder(MISBEHAVE).route("api.test", backend.addr)).await;
     let ex = get(&host, "/fetch?n=1&url=http://api.test/items?page=2").await;
     assert_eq!(text(&ex), "1 of 1 succeeded; first error: None");
-    assert_eq!(*backend.hosts.lock().unwrap(), ["api.test"]);
+    let hosts: Vec<_> = backend
+        .received()
+        .iter()
+        .map(|r| r.headers["host"].clone())
+        .collect();
+    assert_eq!(hosts, ["api.test"]);
     let record = &ex.stats.outgoing[0];
     assert_eq!(record.method, http::Method::GET);
     assert_eq!(record.uri, "http://api.test/items?page=2");
@@ -229,7 +197,7 @@ async fn routed_requests_keep_their_host_and_are_recorded() {
 
 #[tokio::test]
 async fn waiting_on_a_slow_backend_does_not_count_against_the_deadline() {
-    let backend = Backend::start(Duration::from_millis(500)).await;
+    let backend = backend(Duration::from_millis(500)).await;
     let host = build(
         Host::builder(MISBEHAVE)
             .route("api.test", backend.addr)
