@@ -45,22 +45,21 @@ impl IncomingStream {
 
     /// The stream, opened on first use; `None` when WASI refuses it.
     pub(crate) fn stream(&mut self) -> Option<&InputStream> {
-        if matches!(self.state, State::Unopened(_)) {
-            if let State::Unopened(parent) = std::mem::replace(&mut self.state, State::Unavailable)
+        if matches!(self.state, State::Unopened(_))
+            && let State::Unopened(parent) = std::mem::replace(&mut self.state, State::Unavailable)
+        {
+            let body = match &parent {
+                Parent::Request(request) => request.consume(),
+                Parent::Response(response) => response.consume(),
+            };
+            if let Ok((body, stream)) =
+                body.and_then(|body| body.stream().map(|stream| (body, stream)))
             {
-                let body = match &parent {
-                    Parent::Request(request) => request.consume(),
-                    Parent::Response(response) => response.consume(),
+                self.state = State::Open {
+                    stream,
+                    _body: body,
+                    _parent: parent,
                 };
-                if let Ok((body, stream)) =
-                    body.and_then(|body| body.stream().map(|stream| (body, stream)))
-                {
-                    self.state = State::Open {
-                        stream,
-                        _body: body,
-                        _parent: parent,
-                    };
-                }
             }
         }
         match &self.state {
