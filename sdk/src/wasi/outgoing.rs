@@ -10,8 +10,7 @@ use wasip2::http::types::{
 
 use super::fields::{from_fields, to_fields};
 use super::incoming::{content_length, method_to_wasi};
-use super::log::log_error;
-use super::stream::{IncomingStream, Parent};
+use super::stream::{IncomingStream, Parent, send_body};
 use super::wait::{Wait, Yield};
 use crate::fetch::{FetchError, FetchErrorKind, FetchOptions};
 use crate::{Body, Request, Response};
@@ -71,7 +70,10 @@ pub(crate) async fn send(request: Request, options: &FetchOptions) -> Result<Res
     if body.exact_len() == Some(0) {
         OutgoingBody::finish(outgoing_body, None).map_err(|code| error_from_code(&code))?;
     } else {
-        wstd::runtime::spawn(write_body(outgoing_body, body)).detach();
+        wstd::runtime::spawn(
+            async move { send_body::<Yield>(outgoing_body, body, "request").await },
+        )
+        .detach();
     }
 
     let response = wait_for_response(&future).await?;
@@ -99,27 +101,6 @@ fn request_options(options: &FetchOptions) -> RequestOptions {
         let _ = wasi_options.set_between_bytes_timeout(Some(nanos(t)));
     }
     wasi_options
-}
-
-async fn write_body(outgoing_body: OutgoingBody, body: Body) {
-    let Ok(stream) = outgoing_body.write() else {
-        return;
-    };
-    let written = body.write_to::<Yield>(&stream).await;
-    // Rule: the stream is a child of the body and must go first.
-    drop(stream);
-    match written {
-        Ok(()) => {
-            if let Err(code) = OutgoingBody::finish(outgoing_body, None) {
-                log_error!(
-                    "finishing a request body failed: {}",
-                    error_from_code(&code)
-                );
-            }
-        }
-        // Dropping the body unfinished tells the host the request is broken.
-        Err(e) => log_error!("writing a request body failed: {e}"),
-    }
 }
 
 async fn wait_for_response(

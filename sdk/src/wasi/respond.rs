@@ -2,10 +2,11 @@
 
 use http::StatusCode;
 use http::header::{CONTENT_LENGTH, HeaderValue};
-use wasip2::http::types::{ErrorCode, OutgoingBody, OutgoingResponse, ResponseOutparam};
+use wasip2::http::types::{ErrorCode, OutgoingResponse, ResponseOutparam};
 
 use super::fields::to_fields;
 use super::log::log_error;
+use super::stream::send_body;
 use super::wait::Wait;
 use crate::Response;
 
@@ -37,22 +38,5 @@ pub(crate) async fn respond<W: Wait>(outparam: ResponseOutparam, response: Respo
     };
     ResponseOutparam::set(outparam, Ok(outgoing));
 
-    let Ok(stream) = outgoing_body.write() else {
-        return;
-    };
-    let written = body.write_to::<W>(&stream).await;
-    // Rule: the stream is a child of the body and must be dropped first.
-    drop(stream);
-    match written {
-        Ok(()) => {
-            // The code's `Debug` is left out: it would add kilobytes to
-            // every component for a message that only says "body size".
-            if OutgoingBody::finish(outgoing_body, None).is_err() {
-                log_error!("finishing the response body failed (was its Content-Length wrong?)");
-            }
-        }
-        // Dropping the body unfinished tells the host the response is broken,
-        // so a client never takes a truncated body for a whole one.
-        Err(e) => log_error!("the response body was cut short: {e}"),
-    }
+    send_body::<W>(outgoing_body, body, "response").await;
 }

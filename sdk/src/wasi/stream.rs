@@ -3,10 +3,12 @@
 //! drop every stream before the body that owns it.
 
 use bytes::Bytes;
-use wasip2::http::types::{IncomingBody, IncomingRequest, IncomingResponse};
+use wasip2::http::types::{IncomingBody, IncomingRequest, IncomingResponse, OutgoingBody};
 use wasip2::io::streams::{InputStream, OutputStream, StreamError};
 
+use super::log::log_error;
 use super::wait::Wait;
+use crate::Body;
 
 /// How much one read asks for: large enough to amortise the call, small
 /// enough to keep a streaming body's memory flat.
@@ -66,6 +68,29 @@ impl IncomingStream {
             State::Open { stream, .. } => Some(stream),
             _ => None,
         }
+    }
+}
+
+/// Writes `body` into `outgoing` and finishes it, or leaves it unfinished
+/// when it could not be written whole: that tells the host the message is
+/// broken, so nobody takes a truncated body for a whole one. `what` names
+/// the body in the log ("request", "response").
+pub(crate) async fn send_body<W: Wait>(outgoing: OutgoingBody, body: Body, what: &str) {
+    let Ok(stream) = outgoing.write() else {
+        return;
+    };
+    let written = body.write_to::<W>(&stream).await;
+    // Rule: the stream is a child of the body and must be dropped first.
+    drop(stream);
+    match written {
+        // The error code's `Debug` is left out: it would add kilobytes to
+        // every component for a message that only says "body size".
+        Ok(()) => {
+            if OutgoingBody::finish(outgoing, None).is_err() {
+                log_error!("finishing the {what} body failed (was its Content-Length wrong?)");
+            }
+        }
+        Err(e) => log_error!("the {what} body was cut short: {e}"),
     }
 }
 
