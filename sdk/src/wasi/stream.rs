@@ -150,6 +150,15 @@ pub(crate) async fn flush<W: Wait>(out: &OutputStream) -> Result<(), CopyError> 
     Ok(())
 }
 
+/// Writes all of `data`, then flushes.
+pub(crate) async fn write_all_and_flush<W: Wait>(
+    out: &OutputStream,
+    data: &[u8],
+) -> Result<(), CopyError> {
+    write_all::<W>(out, data).await?;
+    flush::<W>(out).await
+}
+
 /// Copies everything from `input` to `out`, a chunk at a time, so a body of
 /// any size passes through in constant memory. With a known `len`, it stops
 /// after that many bytes instead of waiting for the end of the stream: the

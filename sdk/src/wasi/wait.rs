@@ -28,10 +28,7 @@ pub(crate) trait Wait {
     where
         Self: Sized,
     {
-        async move {
-            stream::write_all::<Self>(out, data).await?;
-            stream::flush::<Self>(out).await
-        }
+        stream::write_all_and_flush::<Self>(out, data)
     }
 
     /// Writes a streaming body, whose chunks may need the reactor to arrive.
@@ -60,10 +57,7 @@ impl Wait for Block {
             out.blocking_write_and_flush(data)
                 .map_err(CopyError::Destination)
         } else {
-            run_blocking(async {
-                stream::write_all::<Block>(out, data).await?;
-                stream::flush::<Block>(out).await
-            })
+            run_blocking(stream::write_all_and_flush::<Block>(out, data))
         })
     }
 
