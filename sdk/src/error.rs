@@ -8,6 +8,7 @@ use http::StatusCode;
 use http::header::{CONTENT_TYPE, HeaderValue};
 
 use crate::body::BoxError;
+use crate::config::ConfigError;
 use crate::wasi::log::log_error;
 use crate::{Body, BodyError, FetchError, IntoResponse, QueryError, Response};
 
@@ -37,6 +38,8 @@ pub struct Error {
     message: Cow<'static, str>,
     json: bool,
     cause: Option<BoxError>,
+    /// An HTML page shown instead of the plain message (configuration errors).
+    page: Option<String>,
 }
 
 impl Error {
@@ -52,6 +55,7 @@ impl Error {
             message: message.into(),
             json: false,
             cause: None,
+            page: None,
         }
     }
 
@@ -86,6 +90,15 @@ impl Error {
     pub fn json(mut self) -> Self {
         self.json = true;
         self
+    }
+
+    /// The operator's mistake: `500` with a page that says "configuration
+    /// error" and lists the bad keys; the full message (never a secret's
+    /// value) goes to stderr.
+    fn configuration(error: ConfigError) -> Self {
+        let mut e = Self::new(error.status(), "configuration error");
+        e.page = Some(error.page());
+        e.with_cause(error)
     }
 
     /// The status this error answers with.
@@ -126,6 +139,10 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for Error {
             Ok(e) => return e.into_error(),
             Err(other) => other,
         };
+        let boxed = match boxed.downcast::<ConfigError>() {
+            Ok(e) => return Self::configuration(*e),
+            Err(other) => other,
+        };
         match boxed.downcast::<E>() {
             Ok(e) => Self::internal(*e),
             Err(_) => Self::internal("unknown error"),
@@ -164,7 +181,9 @@ impl IntoResponse for Error {
             log_error!("request {id} failed: {self}");
             id
         });
-        let (content_type, body) = if self.json {
+        let (content_type, body) = if let Some(page) = &self.page {
+            ("text/html; charset=utf-8", page.clone())
+        } else if self.json {
             let mut body = String::from("{\"error\":");
             push_json_string(&mut body, &self.message);
             if let Some(id) = &request_id {

@@ -36,6 +36,7 @@
 
 mod body;
 mod body_error;
+pub mod config;
 mod error;
 mod fetch;
 mod html;

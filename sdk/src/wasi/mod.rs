@@ -1,6 +1,8 @@
 //! Every call into WASI lives below this module, so that a WASI 0.3 backend
 //! can be added beside it without touching the public types.
 
+#[cfg(feature = "wasi-config")]
+pub(crate) mod config_store;
 pub(crate) mod fields;
 pub(crate) mod incoming;
 pub(crate) mod log;
