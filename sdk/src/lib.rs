@@ -39,10 +39,12 @@ mod body_error;
 pub mod config;
 mod error;
 mod fetch;
+pub mod geo;
 mod html;
 mod json;
 mod query;
 mod redirect;
+mod request_ext;
 mod response;
 mod wasi;
 
@@ -59,8 +61,9 @@ pub use error::Error;
 pub use fetch::{FetchError, FetchErrorKind, FetchOptions, fetch, fetch_blocking, fetch_with};
 pub use html::Html;
 pub use json::Json;
-pub use query::{QueryError, RequestExt};
+pub use query::QueryError;
 pub use redirect::Redirect;
+pub use request_ext::RequestExt;
 pub use response::IntoResponse;
 
 pub use http;

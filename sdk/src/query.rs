@@ -1,4 +1,4 @@
-//! Reading a request's query string into a type: [`RequestExt::query`].
+//! Reading a request's query string into a type: [`RequestExt::query`](crate::RequestExt::query).
 
 use std::fmt;
 
@@ -7,30 +7,10 @@ use serde::de::DeserializeOwned;
 
 use crate::{Error, IntoResponse, Response};
 
-/// Conveniences on [`Request`](crate::Request).
-pub trait RequestExt {
-    /// Parses the query string (`?name=Ada&limit=10`) into `T`; a query that
-    /// does not fit is a [`QueryError`], which answers `400 Bad Request`.
-    ///
-    /// ```no_run
-    /// use edgekit::{Error, Request, RequestExt};
-    ///
-    /// #[derive(serde::Deserialize)]
-    /// struct Page { limit: Option<u32> }
-    ///
-    /// fn handle(req: Request) -> Result<String, Error> {
-    ///     let page: Page = req.query()?;
-    ///     Ok(format!("limit {}", page.limit.unwrap_or(10)))
-    /// }
-    /// ```
-    fn query<T: DeserializeOwned>(&self) -> Result<T, QueryError>;
-}
-
-impl<B> RequestExt for http::Request<B> {
-    fn query<T: DeserializeOwned>(&self) -> Result<T, QueryError> {
-        let query = self.uri().query().unwrap_or_default();
-        serde_urlencoded::from_str(query).map_err(|e| QueryError(e.to_string()))
-    }
+/// Parses the query string of `uri` into `T`.
+pub(crate) fn parse_query<T: DeserializeOwned>(uri: &http::Uri) -> Result<T, QueryError> {
+    let query = uri.query().unwrap_or_default();
+    serde_urlencoded::from_str(query).map_err(|e| QueryError(e.to_string()))
 }
 
 /// A query string that does not match the expected type; answers `400`.
