@@ -40,6 +40,7 @@ mod outbound;
 mod request;
 mod serve;
 mod stats;
+pub mod template;
 
 pub use cargo_build::build_crate;
 pub use host::{Exchange, Host, HostBuilder};

@@ -2,11 +2,18 @@
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
+use edgekit_host::template::Problems;
 use edgekit_host::{Host, bench, build_crate};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
+use templates::{Dist, Export, TemplateValues, Templates};
+
+mod cli {
+    pub mod templates;
+}
+use cli::templates;
 
 #[derive(Parser)]
 #[command(name = "edgekit", version, about = "Run wasi:http components locally")]
@@ -21,6 +28,12 @@ enum Command {
     Serve(Serve),
     /// Measure the SDK against hand-written bindings and print the table.
     Bench(Bench),
+    /// List the templates, or show one template's parameters.
+    Templates(Templates),
+    /// Write a Spin or wasmCloud manifest for a configured template.
+    Export(Export),
+    /// Build every template for release, with checksums and a README each.
+    Dist(Dist),
 }
 
 #[derive(Args)]
@@ -38,8 +51,11 @@ struct Bench {
 
 #[derive(Args)]
 struct Serve {
-    /// A `.wasm` component, or a crate directory to build for wasm32-wasip2 first.
+    /// A `.wasm` component, a crate directory to build for wasm32-wasip2
+    /// first, or a template (by name, or its directory).
     path: PathBuf,
+    #[command(flatten)]
+    template: TemplateValues,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
@@ -59,9 +75,17 @@ fn main() -> ExitCode {
     let result = match command {
         Command::Serve(serve) => run_serve(serve),
         Command::Bench(bench) => run_bench(bench),
+        Command::Templates(args) => templates::run_templates(args),
+        Command::Export(args) => templates::run_export(args),
+        Command::Dist(args) => templates::run_dist(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // Bad template values: every problem, and a code scripts can tell apart.
+        Err(error) if error.downcast_ref::<Problems>().is_some() => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
@@ -69,11 +93,22 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_serve(args: Serve) -> anyhow::Result<()> {
-    let wasm = if args.path.is_dir() {
-        build_crate(&args.path)?
-    } else {
-        args.path
+fn run_serve(mut args: Serve) -> anyhow::Result<()> {
+    let wasm = match templates::find(&args.path, &args.template)? {
+        Some(template) => {
+            let settings = args.template.resolve(&template)?;
+            eprint!("{}", templates::summary(&template, &settings));
+            let wasm = build_crate(&template.dir)?;
+            let given = std::mem::take(&mut args.env);
+            args.env = settings
+                .env()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            args.env.extend(given);
+            wasm
+        }
+        None if args.path.is_dir() => build_crate(&args.path)?,
+        None => args.path,
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
