@@ -116,6 +116,21 @@ impl ConfigError {
         ConfigError { problems }
     }
 
+    /// A value that loaded but does not fit: a check the key's type cannot
+    /// make on its own, such as one key naming entries of another. It
+    /// answers like any other configuration error (`500`, the page naming
+    /// `key`); `detail` goes to stderr only, so keep secrets out of it.
+    ///
+    /// ```
+    /// let err = edgekit::config::ConfigError::invalid("FALLBACK", "no route named \"EU\" in ROUTES");
+    /// assert_eq!(err.problems()[0].key(), "FALLBACK");
+    /// assert!(!err.problems()[0].is_missing());
+    /// assert_eq!(err.to_string(), r#"FALLBACK: no route named "EU" in ROUTES"#);
+    /// ```
+    pub fn invalid(key: impl Into<String>, detail: impl Into<String>) -> ConfigError {
+        ConfigError::new(vec![Problem::invalid(key.into(), detail.into())])
+    }
+
     /// Every problem found, in the order the keys were read.
     ///
     /// ```
