@@ -209,7 +209,7 @@ fn bad_values_are_all_reported_with_exit_code_2_and_nothing_is_served() {
          PROBE_ORIGIN: required, but no value was given\n  \
          PROBE_WIDTH: expected a whole number, got \"wide\"\n  \
          PROBE_RATIO: must be at most 1, got \"2\"\n  \
-         PROBE_DEBUG: expected true or false (or yes/no, 1/0), got \"maybe\"\n  \
+         PROBE_DEBUG: expected true or false (or yes/no, on/off, 1/0), got \"maybe\"\n  \
          PROBE_RULES: expected JSON (key must be a string at line 1 column 2), got \"{de: 1}\"\n  \
          PROBE_FORMATS: \"jpg\" is not one of: webp, png, jpeg (did you mean \"jpeg\"?)\n  \
          PROBE_MODE: \"fancey\" is not one of: plain, fancy (did you mean \"fancy\"?)\n  \

@@ -22,7 +22,7 @@ pub enum Kind {
     Integer,
     /// A finite decimal number.
     Number,
-    /// `true`/`false` (also `1`/`0`, `yes`/`no`, any case); sent as `true`/`false`.
+    /// `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`, any case); sent as `true`/`false`.
     Bool,
     /// An absolute `http` or `https` URL.
     Url,
@@ -66,9 +66,9 @@ impl Kind {
                 _ => Err("expected a number".to_string()),
             },
             Kind::Bool => match text.trim().to_ascii_lowercase().as_str() {
-                "true" | "1" | "yes" => Ok("true".to_string()),
-                "false" | "0" | "no" => Ok("false".to_string()),
-                _ => Err("expected true or false (or yes/no, 1/0)".to_string()),
+                "true" | "1" | "yes" | "on" => Ok("true".to_string()),
+                "false" | "0" | "no" | "off" => Ok("false".to_string()),
+                _ => Err("expected true or false (or yes/no, on/off, 1/0)".to_string()),
             },
             Kind::Url => {
                 let url = url::Url::parse(text.trim()).map_err(|error| {
