@@ -1,0 +1,106 @@
+//! The native side of `edgekit bench`'s markdown figures: the component's
+//! renderer compiled for the host, on the same document, in the same run.
+//! Also measures pulldown-cmark, the other renderer considered, for speed
+//! and for exact conformance with the two specs.
+//!
+//! `cargo run --release -p markdown --example native_throughput -- <file.md> <seconds>`
+//! prints tab-separated lines: `throughput <name> <MB/s> <renders>` and
+//! `conformance <renderer> <spec> <passed> <total>`.
+
+use std::time::{Duration, Instant};
+
+use markdown::config::{Flavor, RawHtml};
+use markdown::render::Renderer;
+use pulldown_cmark::{Options, Parser, html};
+
+#[path = "../tests/support/spec_file.rs"]
+mod spec_file;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (Some(path), Some(seconds)) = (args.next(), args.next()) else {
+        eprintln!("usage: native_throughput <file.md> <seconds>");
+        std::process::exit(2);
+    };
+    let document = std::fs::read_to_string(&path).expect("the document is readable UTF-8");
+    let seconds: f64 = seconds.parse().expect("seconds is a number");
+    let duration = Duration::from_secs_f64(seconds);
+
+    let component = Renderer::new(Flavor::Gfm, RawHtml::Sanitize);
+    let allow = Renderer::new(Flavor::Gfm, RawHtml::Allow);
+    throughput("comrak-gfm-sanitize", &document, duration, |md| {
+        component.render(md).html.len()
+    });
+    throughput("comrak-gfm-allow", &document, duration, |md| {
+        allow.render(md).html.len()
+    });
+    throughput("pulldown-cmark-gfm-allow", &document, duration, |md| {
+        pulldown(md, gfm_options()).len()
+    });
+
+    let commonmark = spec_file::examples(include_str!("../tests/data/commonmark-spec-0.31.2.txt"));
+    let gfm: Vec<_> = spec_file::examples(include_str!("../tests/data/gfm-spec-0.29.txt"))
+        .into_iter()
+        .filter(|e| e.extension.as_deref() != Some("disabled"))
+        .collect();
+    let comrak_cm = Renderer::spec(Flavor::CommonMark, RawHtml::Allow);
+    let comrak_gfm = Renderer::spec(Flavor::Gfm, RawHtml::Allow);
+    conformance("comrak", "commonmark-0.31.2", &commonmark, |md| {
+        comrak_cm.render(md).html
+    });
+    conformance("pulldown-cmark", "commonmark-0.31.2", &commonmark, |md| {
+        pulldown(md, Options::empty())
+    });
+    conformance("comrak", "gfm-0.29-all-extensions", &gfm, |md| {
+        comrak_gfm.render(md).html
+    });
+    conformance("pulldown-cmark", "gfm-0.29-all-extensions", &gfm, |md| {
+        pulldown(md, gfm_options())
+    });
+}
+
+/// pulldown-cmark's GFM features: it has no extended autolinks or tag filter.
+fn gfm_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_GFM
+}
+
+fn pulldown(markdown: &str, options: Options) -> String {
+    let mut out = String::with_capacity(markdown.len() + markdown.len() / 4);
+    html::push_html(&mut out, Parser::new_ext(markdown, options));
+    out
+}
+
+/// Renders `document` over and over for `duration` (after one warm-up) and
+/// prints the input megabytes (10⁶ bytes) per second.
+fn throughput(name: &str, document: &str, duration: Duration, render: impl Fn(&str) -> usize) {
+    assert!(render(document) > 0);
+    let started = Instant::now();
+    let mut renders = 0u64;
+    while started.elapsed() < duration {
+        std::hint::black_box(render(std::hint::black_box(document)));
+        renders += 1;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let mbps = document.len() as f64 * renders as f64 / elapsed / 1e6;
+    println!("throughput\t{name}\t{mbps:.2}\t{renders}");
+}
+
+fn conformance(
+    renderer: &str,
+    spec: &str,
+    examples: &[spec_file::Example],
+    render: impl Fn(&str) -> String,
+) {
+    let passed = examples
+        .iter()
+        .filter(|e| render(&e.markdown) == e.html)
+        .count();
+    println!(
+        "conformance\t{renderer}\t{spec}\t{passed}\t{}",
+        examples.len()
+    );
+}

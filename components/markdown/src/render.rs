@@ -1,0 +1,259 @@
+//! Markdown to an HTML fragment, under a flavor and a raw-HTML policy.
+
+use comrak::nodes::NodeValue;
+use comrak::{Arena, Options, format_html, parse_document};
+
+use crate::config::{Flavor, RawHtml};
+use crate::sanitize::Sanitizer;
+use crate::{nesting, tagfilter};
+
+/// Renders Markdown; build one per request from the configuration.
+///
+/// ```
+/// use markdown::config::{Flavor, RawHtml};
+/// use markdown::render::Renderer;
+///
+/// let out = Renderer::new(Flavor::Gfm, RawHtml::Sanitize).render("# Hi\n\n~~old~~ <b onclick=x>new</b>");
+/// assert_eq!(out.title.as_deref(), Some("Hi"));
+/// assert!(out.html.contains("<del>old</del> <b>new</b>"));
+/// ```
+pub struct Renderer {
+    tagfilter: bool,
+    options: Options<'static>,
+    sanitizer: Option<Sanitizer>,
+}
+
+/// Output nested deeper than this is not sanitized (see [`crate::nesting`]):
+/// the document is rendered again with raw HTML escaped instead. The
+/// sanitizer's parser walks the open elements at each tag, so this bounds
+/// its work per tag; real documents nest a dozen levels or so.
+pub const MAX_SANITIZED_DEPTH: usize = 128;
+
+/// The GFM extensions, each on or off; `FLAVOR=gfm` turns them all on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GfmExtensions {
+    /// Pipe tables.
+    pub table: bool,
+    /// `~~struck~~` text.
+    pub strikethrough: bool,
+    /// `- [x]` task list items.
+    pub tasklist: bool,
+    /// Links from bare `www.`, `http(s)://` and e-mail addresses.
+    pub autolink: bool,
+    /// `[^1]` footnotes.
+    pub footnotes: bool,
+    /// The tag filter on raw HTML (only matters when raw HTML is allowed).
+    pub tagfilter: bool,
+}
+
+impl GfmExtensions {
+    /// Every extension on.
+    pub const ALL: GfmExtensions = GfmExtensions {
+        table: true,
+        strikethrough: true,
+        tasklist: true,
+        autolink: true,
+        footnotes: true,
+        tagfilter: true,
+    };
+
+    /// Every extension off: GFM's core, CommonMark as GitHub renders it.
+    pub const NONE: GfmExtensions = GfmExtensions {
+        table: false,
+        strikethrough: false,
+        tasklist: false,
+        autolink: false,
+        footnotes: false,
+        tagfilter: false,
+    };
+}
+
+/// A rendered document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The HTML fragment.
+    pub html: String,
+    /// The plain text of the first heading, if there is one.
+    pub title: Option<String>,
+}
+
+impl Renderer {
+    /// A renderer that gives headings ids (and anchor links) for linking.
+    pub fn new(flavor: Flavor, raw_html: RawHtml) -> Renderer {
+        let mut renderer = Renderer::spec(flavor, raw_html);
+        renderer.options.extension.header_id_prefix = Some(String::new());
+        renderer
+    }
+
+    /// A renderer whose output is exactly what the flavor's spec says: no
+    /// heading ids, which are an addition of this component.
+    pub fn spec(flavor: Flavor, raw_html: RawHtml) -> Renderer {
+        match flavor {
+            Flavor::Gfm => Renderer::gfm(GfmExtensions::ALL, raw_html),
+            Flavor::CommonMark => Renderer::with_options(Options::default(), false, raw_html),
+        }
+    }
+
+    /// A GFM renderer with only some extensions (the GFM spec's examples
+    /// each name the one extension they exercise).
+    pub fn gfm(extensions: GfmExtensions, raw_html: RawHtml) -> Renderer {
+        let mut options = Options::default();
+        let extension = &mut options.extension;
+        extension.table = extensions.table;
+        extension.strikethrough = extensions.strikethrough;
+        extension.tasklist = extensions.tasklist;
+        extension.autolink = extensions.autolink;
+        extension.footnotes = extensions.footnotes;
+        // GitHub renders `**a **b****` as one `<strong>`, as cmark-gfm does.
+        options.render.gfm_quirks = true;
+        Renderer::with_options(options, extensions.tagfilter, raw_html)
+    }
+
+    fn with_options(mut options: Options<'static>, tagfilter: bool, raw_html: RawHtml) -> Renderer {
+        // Raw HTML reaches the output only when it is kept (`allow`) or
+        // kept for the sanitizer; `escape` shows it as text. Dangerous link
+        // and image URLs are neutralised by Comrak in the `escape` mode and
+        // by the sanitizer in the `sanitize` mode.
+        options.render.r#unsafe = raw_html != RawHtml::Escape;
+        options.render.escape = raw_html == RawHtml::Escape;
+        Renderer {
+            tagfilter: tagfilter && raw_html == RawHtml::Allow,
+            options,
+            sanitizer: (raw_html == RawHtml::Sanitize).then(Sanitizer::new),
+        }
+    }
+
+    /// Renders `markdown` into an HTML fragment.
+    pub fn render(&self, markdown: &str) -> Rendered {
+        let arena = Arena::new();
+        let root = parse_document(&arena, markdown, &self.options);
+        let title = root.descendants().find_map(|node| {
+            matches!(node.data().value, NodeValue::Heading(_)).then(|| node.collect_text())
+        });
+        if self.tagfilter {
+            for node in root.descendants() {
+                let mut data = node.data_mut();
+                let literal = match &mut data.value {
+                    NodeValue::HtmlBlock(block) => &mut block.literal,
+                    NodeValue::HtmlInline(literal) => literal,
+                    _ => continue,
+                };
+                if let Some(filtered) = tagfilter::filter(literal) {
+                    *literal = filtered;
+                }
+            }
+        }
+        let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
+        // Writing into a String cannot fail.
+        let _ = format_html(root, &self.options, &mut html);
+        if let Some(sanitizer) = &self.sanitizer {
+            html = if nesting::max_depth(&html) <= MAX_SANITIZED_DEPTH {
+                sanitizer.clean(&html)
+            } else {
+                self.escaped(markdown)
+            };
+        }
+        let title = title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        Rendered { html, title }
+    }
+}
+
+impl Renderer {
+    /// `markdown` rendered with raw HTML escaped and dangerous URLs
+    /// neutralised: safe without the sanitizer, in linear time.
+    fn escaped(&self, markdown: &str) -> String {
+        let mut options = self.options.clone();
+        options.render.r#unsafe = false;
+        options.render.escape = true;
+        let arena = Arena::new();
+        let root = parse_document(&arena, markdown, &options);
+        let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
+        let _ = format_html(root, &options, &mut html);
+        html
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(flavor: Flavor, raw: RawHtml, md: &str) -> String {
+        Renderer::spec(flavor, raw).render(md).html
+    }
+
+    #[test]
+    fn gfm_extensions_only_in_gfm() {
+        let md = "| a |\n|---|\n| b |\n\n~~x~~ www.example.com - [ ] t\n";
+        let gfm = render(Flavor::Gfm, RawHtml::Allow, md);
+        assert!(
+            gfm.contains("<table>") && gfm.contains("<del>x</del>"),
+            "{gfm}"
+        );
+        assert!(
+            gfm.contains(r#"<a href="http://www.example.com">"#),
+            "{gfm}"
+        );
+        let cm = render(Flavor::CommonMark, RawHtml::Allow, md);
+        assert!(!cm.contains("<table>") && !cm.contains("<del>") && !cm.contains("<a "));
+    }
+
+    #[test]
+    fn raw_html_policies() {
+        let md = "<script>alert(1)</script>\n\n<b onclick=\"x()\">b</b> [l](javascript:alert(1))\n";
+        let allowed = render(Flavor::CommonMark, RawHtml::Allow, md);
+        assert!(allowed.contains("<script>alert(1)</script>"));
+        assert!(allowed.contains(r#"href="javascript:alert(1)""#));
+        let filtered = render(Flavor::Gfm, RawHtml::Allow, md);
+        assert!(
+            filtered.contains("&lt;script>alert(1)&lt;/script>"),
+            "{filtered}"
+        );
+        let escaped = render(Flavor::Gfm, RawHtml::Escape, md);
+        assert!(escaped.contains("&lt;script&gt;") && !escaped.contains("javascript"));
+        let sanitized = render(Flavor::Gfm, RawHtml::Sanitize, md);
+        assert!(!sanitized.contains("script") && !sanitized.contains("onclick"));
+        assert!(sanitized.contains("<b>b</b>") && !sanitized.contains("javascript"));
+    }
+
+    #[test]
+    fn deep_nesting_escapes_raw_html_instead_of_sanitizing() {
+        let renderer = Renderer::spec(Flavor::Gfm, RawHtml::Sanitize);
+        let deep = format!(
+            "{}<b onclick=x>b</b> [l](javascript:x)",
+            "> ".repeat(MAX_SANITIZED_DEPTH + 1)
+        );
+        let html = renderer.render(&deep).html;
+        assert_eq!(
+            html.matches("<blockquote>").count(),
+            MAX_SANITIZED_DEPTH + 1
+        );
+        assert!(
+            html.contains("&lt;b onclick=x&gt;b&lt;/b&gt; <a href=\"\">l</a>"),
+            "{html}"
+        );
+        let shallow = format!("{}<b onclick=x>b</b>", "> ".repeat(MAX_SANITIZED_DEPTH - 2));
+        assert!(renderer.render(&shallow).html.contains("<b>b</b>"));
+        let divs = format!("{}x", "<div>".repeat(MAX_SANITIZED_DEPTH + 1));
+        assert!(
+            renderer
+                .render(&divs)
+                .html
+                .starts_with("&lt;div&gt;&lt;div&gt;")
+        );
+    }
+
+    #[test]
+    fn the_first_heading_is_the_title_and_headings_get_ids() {
+        let out = Renderer::new(Flavor::Gfm, RawHtml::Sanitize)
+            .render("intro\n\n## Getting *started*\n\n# Later\n");
+        assert_eq!(out.title.as_deref(), Some("Getting started"));
+        assert!(
+            out.html.contains(r#"<h2 id="getting-started">"#),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains(r##"href="#getting-started""##));
+        let none = Renderer::new(Flavor::Gfm, RawHtml::Sanitize).render("no heading\n");
+        assert_eq!(none.title, None);
+    }
+}
