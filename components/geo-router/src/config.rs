@@ -1,0 +1,104 @@
+//! [`Config`]: the parameters as environment variables (see
+//! `template.toml`), each parsed and checked on its own by the SDK; the
+//! checks across keys are in [`Settings`](crate::settings::Settings).
+
+use std::collections::HashMap;
+
+use edgekit::geo::Platform;
+use serde::Deserialize;
+
+use crate::country::Country;
+use crate::ip_rules::Cidr;
+use crate::origin::Origin;
+
+/// `TIMEOUT_MS` unless set.
+pub const DEFAULT_TIMEOUT_MS: u64 = 5_000;
+/// `REDIRECT_STATUS` unless set.
+pub const DEFAULT_REDIRECT_STATUS: u16 = 302;
+/// `BLOCK_MESSAGE` unless set.
+pub const DEFAULT_BLOCK_MESSAGE: &str = "This service is not available in your country.";
+
+/// Every parameter, as read from the environment.
+#[derive(Debug, Deserialize)]
+pub struct Config {
+    /// The edge platform whose geo headers are trusted; unset trusts none.
+    pub platform: Option<PlatformName>,
+    /// Route name → origin base URL.
+    pub routes: HashMap<String, Origin>,
+    /// Group name → its countries.
+    #[serde(default)]
+    pub groups: HashMap<String, Vec<Country>>,
+    /// Network → route name.
+    #[serde(default)]
+    pub ip_rules: HashMap<Cidr, String>,
+    /// `redirect` or `proxy`.
+    #[serde(default)]
+    pub mode: Mode,
+    /// 301, 302, 307 or 308.
+    #[serde(default = "default_redirect_status")]
+    pub redirect_status: u16,
+    /// Routes tried in order when the chosen origin fails (proxy mode).
+    #[serde(default)]
+    pub fallback: Vec<String>,
+    /// Connect, first-byte and between-bytes timeout for origins.
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u64,
+    /// Countries answered with `451`.
+    #[serde(default)]
+    pub block_countries: Vec<Country>,
+    /// The text of the `451` page.
+    pub block_message: Option<String>,
+    /// Add `x-geo-route` to responses.
+    #[serde(default)]
+    pub debug_header: bool,
+    /// Let `?geo_country=XX` choose the country.
+    #[serde(default)]
+    pub allow_override: bool,
+}
+
+/// `PLATFORM`: one of the SDK's presets. Its own enum rather than
+/// [`Platform`] itself, so the SDK lists the names as the key's options
+/// and keeps checking the other keys when this one is wrong (`Platform`
+/// parses from text, which refuses the SDK's text placeholder).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlatformName {
+    /// Gcore FastEdge.
+    Fastedge,
+    /// Cloudflare.
+    Cloudflare,
+    /// Fastly.
+    Fastly,
+    /// A proxy that sets `x-geo-*` and `x-forwarded-for`.
+    Generic,
+}
+
+impl From<PlatformName> for Platform {
+    fn from(name: PlatformName) -> Platform {
+        match name {
+            PlatformName::Fastedge => Platform::FastEdge,
+            PlatformName::Cloudflare => Platform::Cloudflare,
+            PlatformName::Fastly => Platform::Fastly,
+            PlatformName::Generic => Platform::Generic,
+        }
+    }
+}
+
+/// How a visitor reaches the chosen origin.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Answer with a redirect to the origin.
+    #[default]
+    Redirect,
+    /// Fetch from the origin and stream its answer back.
+    Proxy,
+}
+
+fn default_redirect_status() -> u16 {
+    DEFAULT_REDIRECT_STATUS
+}
+
+fn default_timeout_ms() -> u64 {
+    DEFAULT_TIMEOUT_MS
+}
