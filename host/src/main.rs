@@ -132,6 +132,8 @@ fn run_serve(mut args: Serve) -> anyhow::Result<()> {
     })
 }
 
+mod image_resize_bench;
+
 /// Targets of the SDK against the hand-written baseline.
 const HELLO_MAX_BYTES: u64 = 90_000;
 const MAX_RATIO: f64 = 1.10;
@@ -180,8 +182,9 @@ fn run_bench(args: Bench) -> anyhow::Result<()> {
         println!("| hello ≤ {HELLO_MAX_BYTES} bytes | {hello_size} | {} |", verdict(hello_size <= HELLO_MAX_BYTES));
         println!("| instantiate median ratio ≤ {MAX_RATIO:.2} | {inst:.2} | {} |", verdict(inst <= MAX_RATIO));
         println!("| request median ratio ≤ {MAX_RATIO:.2} | {req:.2} | {} |", verdict(req <= MAX_RATIO));
-        Ok(())
-    })
+        anyhow::Ok(())
+    })?;
+    image_resize_bench::run(&args.repo, &runtime)
 }
 
 fn parse_env(text: &str) -> anyhow::Result<(String, String)> {

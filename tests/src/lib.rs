@@ -2,6 +2,7 @@
 //! built by `build.rs`, and real loopback HTTP servers to use as backends.
 
 pub mod backend;
+pub mod image_resize;
 pub mod portable;
 
 pub use backend::{Backend, Received};

@@ -17,10 +17,16 @@ use std::path::{Path, PathBuf};
 /// The templates checked: crate directory (from the repository root) and
 /// the keys its config type reads.
 fn checked() -> Vec<(&'static str, Vec<Key>)> {
-    vec![(
-        "tests/components/template-probe",
-        edgekit::config::keys::<template_probe::Config>(),
-    )]
+    vec![
+        (
+            "tests/components/template-probe",
+            edgekit::config::keys::<template_probe::Config>(),
+        ),
+        (
+            "components/image-resize",
+            edgekit::config::keys::<image_resize::settings::Config>(),
+        ),
+    ]
 }
 
 fn repo() -> PathBuf {
