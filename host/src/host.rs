@@ -1,6 +1,9 @@
 //! [`Host`]: one compiled component, ready to answer requests.
 
+use crate::keyvalue::KvStores;
 use crate::outbound::Outbound;
+use crate::visitor::Visitor;
+use wasmtime_wasi_config::WasiConfigVariables;
 use crate::request::{Setup, State};
 use crate::{Failure, FailureKind, Limits, Stats, StreamingExchange};
 use anyhow::Context;
@@ -67,7 +70,22 @@ impl Host {
             limits: Limits::default(),
             outbound: Outbound::default(),
             inherit_stdio: false,
+            kv: KvStores::default(),
+            config: WasiConfigVariables::new(),
+            visitor: Visitor::default(),
         }
+    }
+
+    /// The key-value stores the component's `wasi:keyvalue` calls reach;
+    /// they live as long as the host, across requests.
+    ///
+    /// ```no_run
+    /// # async fn f(host: edgekit_host::Host) {
+    /// let keys = host.kv_stores().keys("default");
+    /// # }
+    /// ```
+    pub fn kv_stores(&self) -> &KvStores {
+        &self.setup.kv
     }
 
     /// The limits requests run under.
@@ -181,6 +199,9 @@ pub struct HostBuilder {
     limits: Limits,
     outbound: Outbound,
     inherit_stdio: bool,
+    kv: KvStores,
+    config: WasiConfigVariables,
+    visitor: Visitor,
 }
 
 impl HostBuilder {
@@ -316,6 +337,57 @@ impl HostBuilder {
         self
     }
 
+    /// Seeds `key` in the key-value store `store` (`wasi:keyvalue`).
+    ///
+    /// ```no_run
+    /// let builder = edgekit_host::Host::builder("x.wasm").kv("default", "visits", "41");
+    /// ```
+    pub fn kv(self, store: &str, key: &str, value: impl Into<Vec<u8>>) -> Self {
+        self.kv.set(store, key, value);
+        self
+    }
+
+    /// Uses `stores` (shared, e.g. pre-seeded from a file or inspected by a
+    /// test) as the component's key-value stores.
+    ///
+    /// ```no_run
+    /// let stores = edgekit_host::KvStores::default();
+    /// let builder = edgekit_host::Host::builder("x.wasm").kv_stores(stores.clone());
+    /// ```
+    pub fn kv_stores(mut self, stores: KvStores) -> Self {
+        self.kv = stores;
+        self
+    }
+
+    /// Sets a `wasi:config/store` value (the SDK's `wasi-config` feature
+    /// reads these before environment variables).
+    ///
+    /// ```no_run
+    /// let builder = edgekit_host::Host::builder("x.wasm").config_var("max_width", "1024");
+    /// ```
+    pub fn config_var(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.config.insert(key, value);
+        self
+    }
+
+    /// Plays an edge platform: every request carries the geo and
+    /// client-IP headers of `visitor`'s preset (client-sent copies are
+    /// removed first), and `EDGEKIT_PLATFORM` names the preset unless it
+    /// was set with [`env`](Self::env).
+    ///
+    /// ```no_run
+    /// use edgekit_host::{Geo, Platform, Visitor};
+    /// let builder = edgekit_host::Host::builder("x.wasm").visitor(
+    ///     Visitor::new(Platform::Generic)
+    ///         .geo(Geo { country: Some("DE".into()), ..Geo::default() })
+    ///         .client_ip([203, 0, 113, 7].into()),
+    /// );
+    /// ```
+    pub fn visitor(mut self, visitor: Visitor) -> Self {
+        self.visitor = visitor;
+        self
+    }
+
     /// Compiles and links the component. Fails with a one-line message when
     /// the file is missing, is not a component, or is not a `wasi:http`
     /// proxy component.
@@ -332,13 +404,24 @@ impl HostBuilder {
             limits,
             outbound,
             inherit_stdio,
+            kv,
+            config,
+            visitor,
         } = self;
+        let mut env = env;
+        if let Some(platform) = visitor.platform()
+            && !env.iter().any(|(name, _)| name == "EDGEKIT_PLATFORM")
+        {
+            env.push(("EDGEKIT_PLATFORM".into(), platform.name().into()));
+        }
         // Compiling takes a while and would stall the async runtime.
         tokio::task::spawn_blocking(move || {
             let engine = crate::engine::new_engine(&limits)?;
             let mut linker = Linker::<State>::new(&engine);
             wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
             wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+            crate::keyvalue::add_to_linker(&mut linker, State::kv)?;
+            wasmtime_wasi_config::add_to_linker(&mut linker, State::config)?;
             let pre = crate::component::load(&engine, &linker, &path)?;
             Ok(Host {
                 setup: Arc::new(Setup {
@@ -347,6 +430,9 @@ impl HostBuilder {
                     env,
                     outbound: Arc::new(outbound),
                     inherit_stdio,
+                    kv,
+                    config: Arc::new(config),
+                    visitor,
                 }),
             })
         })

@@ -35,15 +35,22 @@ mod component;
 mod deadline;
 mod engine;
 mod host;
+mod keyvalue;
 mod limits;
 mod outbound;
 mod request;
 mod serve;
 mod stats;
+mod visitor;
 pub mod template;
 
 pub use cargo_build::build_crate;
 pub use host::{Exchange, Host, HostBuilder};
+pub use keyvalue::KvStores;
+pub use visitor::Visitor;
+/// The SDK's platform presets and geo type, which [`HostBuilder::visitor`]
+/// and `edgekit serve --geo` play.
+pub use edgekit::geo::{Continent, Geo, Platform};
 pub use limits::Limits;
 pub use outbound::{Outcome, OutgoingRecord};
 pub use request::{PendingStats, ResponseBody, StreamingExchange};

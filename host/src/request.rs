@@ -2,6 +2,9 @@
 //! the response handed back as soon as the guest sets it.
 
 use crate::capture::Capture;
+use crate::keyvalue::{KvStores, KvView};
+use crate::visitor::Visitor;
+use wasmtime_wasi_config::{WasiConfig, WasiConfigVariables};
 use crate::deadline::WasmClock;
 use crate::limits::MemoryTracker;
 use crate::outbound::{Outbound, OutboundHooks};
@@ -32,6 +35,23 @@ pub(crate) struct State {
     hooks: OutboundHooks,
     memory: MemoryTracker,
     clock: WasmClock,
+    kv: KvStores,
+    config: Arc<WasiConfigVariables>,
+}
+
+impl State {
+    /// The `wasi:keyvalue` view of this request's state.
+    pub(crate) fn kv(&mut self) -> KvView<'_> {
+        KvView {
+            stores: &self.kv,
+            table: &mut self.table,
+        }
+    }
+
+    /// The `wasi:config` view of this request's state.
+    pub(crate) fn config(&mut self) -> WasiConfig<'_> {
+        WasiConfig::new(&self.config)
+    }
 }
 
 impl WasiView for State {
@@ -60,6 +80,9 @@ pub(crate) struct Setup {
     pub(crate) env: Vec<(String, String)>,
     pub(crate) outbound: Arc<Outbound>,
     pub(crate) inherit_stdio: bool,
+    pub(crate) kv: KvStores,
+    pub(crate) config: Arc<WasiConfigVariables>,
+    pub(crate) visitor: Visitor,
 }
 
 /// A response whose body may still be streaming from the guest.
@@ -238,6 +261,7 @@ impl Setup {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let mut request = request;
+        self.visitor.apply(request.headers_mut());
         if request.uri().authority().is_none()
             && !request.headers().contains_key(http::header::HOST)
         {
@@ -363,6 +387,8 @@ impl Setup {
             hooks: OutboundHooks::new(self.outbound.clone(), self.limits.max_outgoing_requests),
             memory: MemoryTracker::new(self.limits.max_memory),
             clock: WasmClock::new(self.limits.deadline),
+            kv: self.kv.clone(),
+            config: self.config.clone(),
         };
         let mut store = Store::new(self.pre.engine(), state);
         store.limiter(|state| &mut state.memory);

@@ -9,6 +9,7 @@ use http::header::{CONTENT_TYPE, HeaderValue};
 
 use crate::body::BoxError;
 use crate::config::ConfigError;
+use crate::json_text::push_json_string;
 use crate::wasi::log::log_error;
 use crate::{Body, BodyError, FetchError, IntoResponse, QueryError, Response};
 
@@ -175,10 +176,10 @@ impl fmt::Display for Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let request_id = self.status.is_server_error().then(|| {
-            let id = request_id();
+            let id = crate::request_id().to_string();
             // The one place a cause is written: stderr, under the id the
             // client was given.
-            log_error!("request {id} failed: {self}");
+            log_error!("request failed: {self}");
             id
         });
         let (content_type, body) = if let Some(page) = &self.page {
@@ -208,37 +209,6 @@ impl IntoResponse for Error {
         }
         response
     }
-}
-
-/// A fresh id for one failed request: 16 hex digits from the host's
-/// random source.
-fn request_id() -> String {
-    #[cfg(target_arch = "wasm32")]
-    let n = wasip2::random::random::get_random_u64();
-    #[cfg(not(target_arch = "wasm32"))]
-    let n = {
-        use std::hash::{BuildHasher, RandomState};
-        RandomState::new().hash_one(std::time::SystemTime::now())
-    };
-    format!("{n:016x}")
-}
-
-/// Appends `text` as a JSON string literal. Hand-written so that error pages
-/// do not link a JSON serializer into components that never use one.
-fn push_json_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]

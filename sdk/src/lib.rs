@@ -42,10 +42,17 @@ mod fetch;
 pub mod geo;
 mod html;
 mod json;
+mod json_text;
+#[cfg(feature = "kv")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kv")))]
+pub mod kv;
+pub mod log;
 mod query;
 mod redirect;
 mod request_ext;
+mod request_id;
 mod response;
+pub mod router;
 mod wasi;
 
 #[doc(hidden)]
@@ -64,6 +71,7 @@ pub use json::Json;
 pub use query::QueryError;
 pub use redirect::Redirect;
 pub use request_ext::RequestExt;
+pub use request_id::request_id;
 pub use response::IntoResponse;
 
 pub use http;

@@ -75,6 +75,17 @@ pub trait RequestExt {
     /// assert_eq!(req.client_ip_with(Platform::Generic), Some([203, 0, 113, 7].into()));
     /// ```
     fn client_ip_with(&self, platform: Platform) -> Option<IpAddr>;
+
+    /// The value of path parameter `name` of the [`Router`](crate::router::Router)
+    /// route that matched (`{id}` in `/todos/{id}`), percent-decoded.
+    ///
+    /// ```no_run
+    /// use edgekit::{Request, RequestExt};
+    /// fn show(req: Request) -> String {
+    ///     format!("todo {}", req.param("id").unwrap_or_default())
+    /// }
+    /// ```
+    fn param(&self, name: &str) -> Option<&str>;
 }
 
 impl<B> RequestExt for http::Request<B> {
@@ -96,5 +107,9 @@ impl<B> RequestExt for http::Request<B> {
 
     fn client_ip_with(&self, platform: Platform) -> Option<IpAddr> {
         crate::geo::client_ip(platform, self.headers(), None)
+    }
+
+    fn param(&self, name: &str) -> Option<&str> {
+        self.extensions().get::<crate::router::Params>()?.get(name)
     }
 }

@@ -117,6 +117,70 @@ impl Platform {
         }
     }
 
+    /// The headers this platform would set for a visitor at `geo` from
+    /// `client_ip`: what a test harness or dev server injects to play the
+    /// platform (`edgekit serve --geo ... --client-ip ...` does).
+    ///
+    /// ```
+    /// use edgekit::geo::{Geo, Platform};
+    /// let geo = Geo { country: Some("DE".into()), ..Geo::default() };
+    /// let headers = Platform::Cloudflare.headers_for(&geo, Some([203, 0, 113, 7].into()));
+    /// assert!(headers.contains(&("cf-ipcountry", "DE".to_string())));
+    /// assert!(headers.contains(&("cf-connecting-ip", "203.0.113.7".to_string())));
+    /// ```
+    pub fn headers_for(
+        self,
+        geo: &super::Geo,
+        client_ip: Option<std::net::IpAddr>,
+    ) -> Vec<(&'static str, String)> {
+        let names = self.geo_headers();
+        let fields = [
+            (names.country, geo.country.clone()),
+            (names.continent, geo.continent.map(|c| c.code().to_string())),
+            (names.region, geo.region.clone()),
+            (names.city, geo.city.clone()),
+            (names.latitude, geo.latitude.map(|v| v.to_string())),
+            (names.longitude, geo.longitude.map(|v| v.to_string())),
+            (names.asn, geo.asn.map(|v| v.to_string())),
+        ];
+        let mut headers: Vec<(&'static str, String)> = fields
+            .into_iter()
+            .filter_map(|(name, value)| Some((name?, value?)))
+            .collect();
+        if let Some(ip) = client_ip {
+            headers.push((
+                self.client_ip_header().unwrap_or("x-forwarded-for"),
+                ip.to_string(),
+            ));
+        }
+        headers
+    }
+
+    /// Every header name the preset reads: a harness playing the platform
+    /// removes client-sent copies of these first.
+    ///
+    /// ```
+    /// let names = edgekit::geo::Platform::Generic.header_names();
+    /// assert!(names.contains(&"x-geo-country"));
+    /// assert!(names.contains(&"x-forwarded-for"));
+    /// ```
+    pub fn header_names(self) -> Vec<&'static str> {
+        let names = self.geo_headers();
+        [
+            names.country,
+            names.continent,
+            names.region,
+            names.city,
+            names.latitude,
+            names.longitude,
+            names.asn,
+            Some(self.client_ip_header().unwrap_or("x-forwarded-for")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     /// The single header holding the client's address, or `None` for
     /// `x-forwarded-for` counted by hops.
     pub(crate) fn client_ip_header(self) -> Option<&'static str> {

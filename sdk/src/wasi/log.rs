@@ -1,25 +1,27 @@
-//! Writing the SDK's own diagnostics to stderr.
+//! Writing log lines to stderr.
 
-use std::fmt;
-
-/// Writes one line to the host's stderr, straight through `wasi:cli/stderr`:
+/// Writes `line` to the host's stderr, straight through `wasi:cli/stderr`:
 /// std's `eprintln!` machinery would add kilobytes to every component.
-pub(crate) fn error_line(message: fmt::Arguments<'_>) {
-    let line = format!("edgekit: {message}\n");
+pub(crate) fn write_stderr(line: &str) {
     #[cfg(target_arch = "wasm32")]
     {
         let stderr = wasip2::cli::stderr::get_stderr();
-        // Nothing sensible is left to do if stderr itself fails.
-        let _ = stderr.blocking_write_and_flush(line.as_bytes());
+        // `blocking-write-and-flush` takes at most 4096 bytes a call.
+        for chunk in line.as_bytes().chunks(4096) {
+            // Nothing sensible is left to do if stderr itself fails.
+            if stderr.blocking_write_and_flush(chunk).is_err() {
+                return;
+            }
+        }
     }
     #[cfg(not(target_arch = "wasm32"))]
     eprint!("{line}");
 }
 
-/// `error_line!("...", args)`: logs a formatted line to stderr.
+/// `log_error!("...", args)`: the SDK's own diagnostics, at level `error`.
 macro_rules! log_error {
     ($($arg:tt)*) => {
-        $crate::wasi::log::error_line(format_args!($($arg)*))
+        $crate::log::write($crate::log::Level::Error, format_args!($($arg)*))
     };
 }
 pub(crate) use log_error;

@@ -5,6 +5,8 @@
 pub(crate) mod config_store;
 pub(crate) mod fields;
 pub(crate) mod incoming;
+#[cfg(feature = "kv")]
+pub(crate) mod keyvalue;
 pub(crate) mod log;
 pub(crate) mod outgoing;
 pub(crate) mod respond;
