@@ -40,6 +40,7 @@ mod limits;
 mod outbound;
 mod request;
 mod serve;
+pub mod gallery;
 mod stats;
 mod visitor;
 pub mod template;

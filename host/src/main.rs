@@ -52,8 +52,9 @@ struct Bench {
 #[derive(Args)]
 struct Serve {
     /// A `.wasm` component, a crate directory to build for wasm32-wasip2
-    /// first, or a template (by name, or its directory).
-    path: PathBuf,
+    /// first, or a template (by name, or its directory). Without it: the
+    /// gallery of every template, with the console at `/`.
+    path: Option<PathBuf>,
     #[command(flatten)]
     template: TemplateValues,
     /// Address to listen on.
@@ -94,7 +95,10 @@ fn main() -> ExitCode {
 }
 
 fn run_serve(mut args: Serve) -> anyhow::Result<()> {
-    let wasm = match templates::find(&args.path, &args.template)? {
+    let Some(path) = args.path.take() else {
+        return templates::run_gallery(args.addr, &args.template);
+    };
+    let wasm = match templates::find(&path, &args.template)? {
         Some(template) => {
             let settings = args.template.resolve(&template)?;
             eprint!("{}", templates::summary(&template, &settings));
@@ -107,8 +111,8 @@ fn run_serve(mut args: Serve) -> anyhow::Result<()> {
             args.env.extend(given);
             wasm
         }
-        None if args.path.is_dir() => build_crate(&args.path)?,
-        None => args.path,
+        None if path.is_dir() => build_crate(&path)?,
+        None => path,
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {

@@ -2,6 +2,7 @@
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+use edgekit_host::gallery::Gallery;
 use edgekit_host::template::{self, Catalog, Settings, Template, Values};
 use std::path::{Path, PathBuf};
 
@@ -228,4 +229,30 @@ fn parse_set(text: &str) -> anyhow::Result<(String, String)> {
         Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().into(), value.into())),
         _ => bail!("expected KEY=VALUE"),
     }
+}
+
+/// `edgekit serve` with no argument: every template, and the console.
+pub fn run_gallery(addr: std::net::SocketAddr, values: &TemplateValues) -> anyhow::Result<()> {
+    if values.given() {
+        bail!("--set and --config need a template: edgekit serve <template> --set KEY=VALUE");
+    }
+    let catalog = values.catalog();
+    for (file, error) in &catalog.broken {
+        eprintln!("skipping {}: {error}", file.display());
+    }
+    if catalog.templates.is_empty() {
+        bail!("no templates found (looked in components/; use --templates DIR)");
+    }
+    let built = Gallery::build(catalog);
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let gallery = Gallery::start(built).await?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let addr = listener.local_addr()?;
+        eprintln!("templates: {}", gallery.names().join(", "));
+        println!("serving the template gallery on http://{addr}/");
+        gallery.serve(listener).await
+    })
 }

@@ -1,6 +1,6 @@
 //! The types a parameter can have, and how a value is checked against one.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The type of a template parameter, as written in `template.toml`'s `type`.
@@ -13,7 +13,7 @@ use std::fmt;
 /// assert_eq!(Kind::Bool.normalize("Yes"), Ok("true".to_string()));
 /// assert!(Kind::Integer.normalize("wide").is_err());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Any text.

@@ -36,7 +36,7 @@ mod wasmcloud;
 pub use catalog::Catalog;
 pub use dist::{DistEntry, dist};
 pub use kind::Kind;
-pub use model::{Parameter, Template};
+pub use model::{Demo, Parameter, Template, TryLink};
 pub use problems::{Problem, Problems};
 pub use resolve::{Setting, Settings};
 pub use spin::to_spin_toml;

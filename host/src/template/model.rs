@@ -4,7 +4,7 @@ use super::hint::closest;
 use super::values::toml_to_text;
 use super::{Kind, Problem, Problems};
 use anyhow::Context;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 /// "#, "greeter/template.toml").unwrap();
 /// assert_eq!(template.parameters[0].key, "GREETING");
 /// ```
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Template {
     /// Short name, lowercase with dashes: what `edgekit serve <name>` takes.
@@ -40,14 +40,41 @@ pub struct Template {
     /// The parameters, in the order they are shown.
     #[serde(default)]
     pub parameters: Vec<Parameter>,
+    /// How the gallery (`edgekit serve` with no argument) runs it.
+    #[serde(default)]
+    pub demo: Option<Demo>,
     /// The crate directory the template was loaded from (empty when parsed
     /// from text).
     #[serde(skip)]
     pub dir: PathBuf,
 }
 
+/// The `[demo]` table: values that work on a fresh machine with no network
+/// (`http://origin.demo/` is the gallery's demo origin, `http://s3.demo/`
+/// its S3 server), and pages to try.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Demo {
+    /// Parameter values, as in a `--config` file.
+    #[serde(default)]
+    pub values: toml::Table,
+    /// Links shown as "try it" in the console.
+    #[serde(default, rename = "try")]
+    pub links: Vec<TryLink>,
+}
+
+/// A page of a running template to try: a path under the template's prefix.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TryLink {
+    /// What it shows.
+    pub title: String,
+    /// The path and query, starting with `/`.
+    pub path: String,
+}
+
 /// One parameter: an environment variable the component reads.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
     /// The environment variable, `UPPER_SNAKE_CASE`.
@@ -149,6 +176,26 @@ impl Template {
                     .map(|message| Problem::new(&parameter.key, message)),
             );
         }
+        if let Some(demo) = &self.demo {
+            let mut values = super::Values::default();
+            for (key, value) in &demo.values {
+                values.set_toml(key, value.clone());
+            }
+            if let Err(found) = self.resolve(&values) {
+                problems.extend(
+                    found
+                        .list
+                        .into_iter()
+                        .map(|p| Problem::new(p.key, format!("demo: {}", p.message))),
+                );
+            }
+            for link in demo.links.iter().filter(|l| !l.path.starts_with('/')) {
+                problems.push(Problem::new(
+                    "",
+                    format!("demo: try path {:?} must start with /", link.path),
+                ));
+            }
+        }
         problems
     }
 }
@@ -225,6 +272,11 @@ impl Parameter {
             message.push_str(&format!(" (did you mean {near:?}?)"));
         }
         Err(message)
+    }
+
+    /// The example as text, if there is one.
+    pub fn example_text(&self) -> Option<String> {
+        toml_to_text(self.example.as_ref()?, self.kind).ok()
     }
 
     /// The default as the component receives it, if there is one.

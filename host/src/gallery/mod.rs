@@ -1,0 +1,140 @@
+//! The gallery: every template served at once under `/<template>/` with demo
+//! settings that work offline, and a console at `/` to configure, try and
+//! export each one. It is what `edgekit serve` runs with no argument.
+//!
+//! ```no_run
+//! # async fn f() -> anyhow::Result<()> {
+//! use edgekit_host::gallery::Gallery;
+//! use edgekit_host::template::Catalog;
+//!
+//! let catalog = Catalog::scan(&Catalog::default_folders());
+//! let built = tokio::task::spawn_blocking(move || Gallery::build(catalog)).await?;
+//! let gallery = Gallery::start(built).await?;
+//! gallery.serve(tokio::net::TcpListener::bind("127.0.0.1:8080").await?).await?;
+//! # Ok(()) }
+//! ```
+
+mod api;
+mod builtin_demos;
+mod demo_origin;
+mod entry;
+mod images;
+
+pub use demo_origin::ORIGIN_HOST;
+pub use entry::Built;
+
+use crate::ResponseBody;
+use crate::template::Catalog;
+use entry::Entry;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// The running gallery; cheap to clone.
+#[derive(Clone)]
+pub struct Gallery {
+    state: Arc<State>,
+}
+
+struct State {
+    entries: Vec<Entry>,
+    origin: SocketAddr,
+}
+
+impl Gallery {
+    /// Builds every template of `catalog` for wasm32-wasip2 (cargo's progress
+    /// goes to stderr). A template that does not build is kept, with its
+    /// error, so the console can show it.
+    pub fn build(catalog: Catalog) -> Vec<Built> {
+        catalog.templates.into_iter().map(Built::new).collect()
+    }
+
+    /// Starts the demo origin and deploys each built template with its demo
+    /// settings (its `[demo]` table, else built-in demo values for the
+    /// components edgekit ships, else the examples of its required
+    /// parameters).
+    pub async fn start(built: Vec<Built>) -> anyhow::Result<Gallery> {
+        let origin = demo_origin::start().await?;
+        let mut entries = Vec::new();
+        for built in built {
+            let entry = Entry::new(built);
+            let problems = entry.apply(entry.demo_values(), origin).await;
+            if !problems.is_empty() {
+                eprintln!("template {} is not running:", entry.template.name);
+                for problem in &problems {
+                    eprintln!("  {problem}");
+                }
+                entry.current.write().await.problems = problems;
+            }
+            entries.push(entry);
+        }
+        Ok(Gallery {
+            state: Arc::new(State { entries, origin }),
+        })
+    }
+
+    /// The names of the templates, in order.
+    pub fn names(&self) -> Vec<String> {
+        self.state
+            .entries
+            .iter()
+            .map(|e| e.template.name.clone())
+            .collect()
+    }
+
+    /// Answers HTTP/1 requests on `listener` until the process ends.
+    pub async fn serve(self, listener: TcpListener) -> anyhow::Result<()> {
+        loop {
+            let (stream, _) = match listener.accept().await {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    eprintln!("accept failed: {error}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
+            let gallery = self.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |request| {
+                    let gallery = gallery.clone();
+                    async move { Ok::<_, Infallible>(gallery.answer(request).await) }
+                });
+                let _ = http1::Builder::new()
+                    .keep_alive(true)
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    }
+
+    async fn answer(&self, request: http::Request<Incoming>) -> http::Response<ResponseBody> {
+        let path = request.uri().path().to_string();
+        if path == "/" || path.starts_with("/_console/") {
+            return api::answer(&self.state, request).await;
+        }
+        let name = path[1..].split('/').next().unwrap_or_default();
+        let Some(entry) = self.state.entries.iter().find(|e| e.template.name == name) else {
+            return api::page(
+                http::StatusCode::NOT_FOUND,
+                "text/plain; charset=utf-8",
+                "not found: the console at / lists the templates\n",
+            );
+        };
+        if path.len() == name.len() + 1 {
+            // `/markdown` → `/markdown/`, so relative links resolve under it.
+            let query = request
+                .uri()
+                .query()
+                .map(|q| format!("?{q}"))
+                .unwrap_or_default();
+            return api::redirect(&format!("/{name}/{query}"));
+        }
+        entry.forward(request, name.len() + 1).await
+    }
+}
