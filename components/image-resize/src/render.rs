@@ -74,11 +74,16 @@ pub fn render(
         f64::from(image.width) / f64::from(upright.0),
         f64::from(image.height) / f64::from(upright.1),
     );
+    // Clamped: scaling by the shrink factor may overshoot the image by a
+    // rounding error, which the resizer would refuse.
+    let (iw, ih) = (f64::from(image.width), f64::from(image.height));
+    let x = (plan.region.x * kx).clamp(0.0, iw - 1.0);
+    let y = (plan.region.y * ky).clamp(0.0, ih - 1.0);
     let region = Region {
-        x: plan.region.x * kx,
-        y: plan.region.y * ky,
-        width: plan.region.width * kx,
-        height: plan.region.height * ky,
+        x,
+        y,
+        width: (plan.region.width * kx).clamp(1.0, iw - x),
+        height: (plan.region.height * ky).clamp(1.0, ih - y),
     };
     let resized = resize::resize(image, region, plan.size)?;
     let background = transform.background();
@@ -92,4 +97,48 @@ pub fn render(
         format,
         size,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::negotiate::FormatChoice;
+    use crate::params::{Fit, Gravity};
+
+    fn settings() -> Settings {
+        Settings::from_vars(&[("ORIGIN", "http://o.test")]).unwrap()
+    }
+
+    fn width(w: u32) -> Transform {
+        Transform {
+            width: Some(w),
+            height: None,
+            fit: Fit::ScaleDown,
+            gravity: Gravity::CENTER,
+            background: None,
+            format: FormatChoice::Jpeg,
+            quality: 80,
+        }
+    }
+
+    #[test]
+    fn a_40_megapixel_jpeg_shrunk_on_load_keeps_its_region_inside() {
+        // 7300 / 8 is not whole: the shrunk image is 913 wide, and the
+        // region scaled to it must not overshoot by a rounding error.
+        let (w, h) = (7300u16, 5475u16);
+        let pixels = vec![128u8; usize::from(w) * usize::from(h) * 3];
+        let mut jpeg = Vec::new();
+        jpeg_encoder::Encoder::new(&mut jpeg, 50)
+            .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        let rendered = render(jpeg, &width(800), &settings(), false).unwrap();
+        assert_eq!(rendered.size, (800, 600));
+        assert_eq!(rendered.format, OutputFormat::Jpeg);
+    }
+
+    #[test]
+    fn not_an_image_is_415() {
+        let error = render(b"plain text".to_vec(), &width(10), &settings(), false).unwrap_err();
+        assert_eq!(error.status(), 415);
+    }
 }
