@@ -11,6 +11,7 @@ use std::time::Duration;
 use templates::{Dist, Export, TemplateValues, Templates};
 
 mod cli {
+    pub mod platform;
     pub mod templates;
 }
 use cli::templates;
@@ -69,6 +70,12 @@ struct Serve {
     /// Milliseconds of wasm execution a request may use.
     #[arg(long, value_name = "MS")]
     cpu_ms: Option<u64>,
+    /// Refuse outgoing requests to hosts that resolve to loopback, private,
+    /// link-local or other non-public addresses.
+    #[arg(long)]
+    deny_private_egress: bool,
+    #[command(flatten)]
+    platform: cli::platform::PlatformArgs,
 }
 
 fn main() -> ExitCode {
@@ -126,6 +133,10 @@ fn run_serve(mut args: Serve) -> anyhow::Result<()> {
         if let Some(ms) = args.cpu_ms {
             builder = builder.deadline(Duration::from_millis(ms));
         }
+        if args.deny_private_egress {
+            builder = builder.deny_private_egress();
+        }
+        let builder = args.platform.apply(builder)?;
         let host = builder.build().await?;
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await

@@ -1,6 +1,6 @@
 //! `edgekit serve` as a user runs it: a real process, a real socket.
 
-use edgekit_tests::{COMMAND, MISBEHAVE};
+use edgekit_tests::{COMMAND, GEO, MISBEHAVE, ROUTER};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -214,4 +214,66 @@ fn a_directory_without_a_crate_is_refused() {
     std::fs::create_dir_all(&dir).unwrap();
     let stderr = refusal(&dir);
     assert!(stderr.contains("not a crate directory"), "{stderr}");
+}
+
+#[test]
+fn serve_plays_a_platform_visitor() {
+    let server = Server::start(
+        "serve-geo",
+        &[
+            GEO,
+            "--platform",
+            "cloudflare",
+            "--geo",
+            "country=DE,city=Berlin",
+            "--client-ip",
+            "203.0.113.7",
+        ],
+        Duration::from_secs(120),
+    );
+    let (status, body) = server.get("/");
+    assert_eq!(status, 200, "{}", server.log());
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["platform"], "cloudflare");
+    assert_eq!(body["geo"]["country"], "DE");
+    assert_eq!(body["geo"]["continent"], "EU");
+    assert_eq!(body["geo"]["city"], "Berlin");
+    assert_eq!(body["client_ip"], "203.0.113.7");
+}
+
+#[test]
+fn serve_seeds_key_value_stores_from_flags_and_a_file() {
+    let seed = scratch("kv-seed.json");
+    std::fs::write(
+        &seed,
+        r#"{"default": {"todo:5": {"id": 5, "title": "from file", "done": false}}}"#,
+    )
+    .unwrap();
+    let server = Server::start(
+        "serve-kv",
+        &[
+            ROUTER,
+            "--kv-file",
+            seed.to_str().unwrap(),
+            "--kv",
+            r#"default:todo:6={"id":6,"title":"from flag","done":true}"#,
+        ],
+        Duration::from_secs(120),
+    );
+    let (status, body) = server.get("/todos");
+    assert_eq!(status, 200, "{}", server.log());
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body[0]["title"], "from file");
+    assert_eq!(body[1]["title"], "from flag");
+}
+
+#[test]
+fn serve_refuses_a_bad_geo_flag() {
+    let output = Command::new(env!("CARGO_BIN_EXE_edgekit"))
+        .args(["serve", GEO, "--geo", "country=Germany", "--addr", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not an ISO 3166-1 alpha-2 country code"), "{stderr}");
 }

@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 use edgekit_tests::portable::{Other, assert_same, get, post};
-use edgekit_tests::{Backend, ECHO, FETCH, HELLO, JSON};
+use edgekit_tests::{Backend, CONFIG, ECHO, FETCH, GEO, HELLO, JSON};
 
 fn hello_requests() -> Vec<http::Request<Bytes>> {
     vec![get("/"), get("/?name=Ada"), get("/?name=a&name=b")]
@@ -77,4 +77,53 @@ async fn json_under_wasmtime_serve() {
 #[tokio::test]
 async fn fetch_under_wasmtime_serve() {
     assert_fetch_same(Other::Wasmtime).await;
+}
+
+fn geo_requests() -> Vec<http::Request<Bytes>> {
+    vec![
+        http::Request::get("/")
+            .header("x-geo-country", "NZ")
+            .header("x-geo-city", "Wellington")
+            .header("x-forwarded-for", "10.0.0.1, 192.0.2.44")
+            .body(Bytes::new())
+            .unwrap(),
+        http::Request::get("/")
+            .header("cf-ipcountry", "NZ")
+            .body(Bytes::new())
+            .unwrap(),
+    ]
+}
+
+fn geo_env() -> Vec<(&'static str, String)> {
+    vec![("EDGEKIT_PLATFORM", "generic".to_string())]
+}
+
+fn config_env() -> Vec<(&'static str, String)> {
+    vec![
+        ("GREETING", "Kia ora".to_string()),
+        ("API_TOKEN", "t0k3n".to_string()),
+        ("LANGUAGES", "mi, en".to_string()),
+    ]
+}
+
+#[tokio::test]
+async fn geo_under_jco() {
+    assert_same(Other::Jco, GEO, &geo_env(), geo_requests()).await;
+}
+
+#[tokio::test]
+async fn geo_under_wasmtime_serve() {
+    assert_same(Other::Wasmtime, GEO, &geo_env(), geo_requests()).await;
+}
+
+#[tokio::test]
+async fn config_under_jco() {
+    assert_same(Other::Jco, CONFIG, &config_env(), vec![get("/")]).await;
+    assert_same(Other::Jco, CONFIG, &[], vec![get("/")]).await;
+}
+
+#[tokio::test]
+async fn config_under_wasmtime_serve() {
+    assert_same(Other::Wasmtime, CONFIG, &config_env(), vec![get("/")]).await;
+    assert_same(Other::Wasmtime, CONFIG, &[], vec![get("/")]).await;
 }
