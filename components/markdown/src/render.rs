@@ -1,6 +1,6 @@
 //! Markdown to an HTML fragment, under a flavor and a raw-HTML policy.
 
-use comrak::nodes::NodeValue;
+use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, Options, format_html, parse_document};
 
 use crate::config::{Flavor, RawHtml};
@@ -20,6 +20,8 @@ use crate::{nesting, tagfilter};
 pub struct Renderer {
     tagfilter: bool,
     options: Options<'static>,
+    /// Raw HTML escaped, dangerous URLs emptied: safe without the sanitizer.
+    safe_options: Options<'static>,
     sanitizer: Option<Sanitizer>,
 }
 
@@ -81,7 +83,9 @@ impl Renderer {
     /// A renderer that gives headings ids (and anchor links) for linking.
     pub fn new(flavor: Flavor, raw_html: RawHtml) -> Renderer {
         let mut renderer = Renderer::spec(flavor, raw_html);
-        renderer.options.extension.header_id_prefix = Some(String::new());
+        for options in [&mut renderer.options, &mut renderer.safe_options] {
+            options.extension.header_id_prefix = Some(String::new());
+        }
         renderer
     }
 
@@ -116,9 +120,13 @@ impl Renderer {
         // by the sanitizer in the `sanitize` mode.
         options.render.r#unsafe = raw_html != RawHtml::Escape;
         options.render.escape = raw_html == RawHtml::Escape;
+        let mut safe_options = options.clone();
+        safe_options.render.r#unsafe = false;
+        safe_options.render.escape = true;
         Renderer {
             tagfilter: tagfilter && raw_html == RawHtml::Allow,
             options,
+            safe_options,
             sanitizer: (raw_html == RawHtml::Sanitize).then(Sanitizer::new),
         }
     }
@@ -127,50 +135,53 @@ impl Renderer {
     pub fn render(&self, markdown: &str) -> Rendered {
         let arena = Arena::new();
         let root = parse_document(&arena, markdown, &self.options);
-        let title = root.descendants().find_map(|node| {
-            matches!(node.data().value, NodeValue::Heading(_)).then(|| node.collect_text())
-        });
-        if self.tagfilter {
-            for node in root.descendants() {
-                let mut data = node.data_mut();
-                let literal = match &mut data.value {
-                    NodeValue::HtmlBlock(block) => &mut block.literal,
-                    NodeValue::HtmlInline(literal) => literal,
-                    _ => continue,
-                };
-                if let Some(filtered) = tagfilter::filter(literal) {
-                    *literal = filtered;
+        let mut title = None;
+        let mut has_raw_html = false;
+        for node in root.descendants() {
+            let mut data = node.data_mut();
+            let literal = match &mut data.value {
+                NodeValue::Heading(_) if title.is_none() => {
+                    drop(data);
+                    title = Some(node.collect_text());
+                    continue;
                 }
+                NodeValue::HtmlBlock(block) => &mut block.literal,
+                NodeValue::HtmlInline(literal) => literal,
+                _ => continue,
+            };
+            has_raw_html = true;
+            if self.tagfilter
+                && let Some(filtered) = tagfilter::filter(literal)
+            {
+                *literal = filtered;
             }
         }
-        let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
-        // Writing into a String cannot fail.
-        let _ = format_html(root, &self.options, &mut html);
-        if let Some(sanitizer) = &self.sanitizer {
-            html = if nesting::max_depth(&html) <= MAX_SANITIZED_DEPTH {
-                sanitizer.clean(&html)
-            } else {
-                self.escaped(markdown)
-            };
-        }
+        let html = match &self.sanitizer {
+            // Without raw HTML, Comrak's own safe output is already what the
+            // sanitizer would keep: dangerous URLs emptied, nothing else to
+            // remove. The sanitizer's HTML parser is the slow part.
+            Some(_) if !has_raw_html => format(root, &self.safe_options),
+            Some(sanitizer) => {
+                let html = format(root, &self.options);
+                if nesting::max_depth(&html) <= MAX_SANITIZED_DEPTH {
+                    sanitizer.clean(&html)
+                } else {
+                    format(root, &self.safe_options)
+                }
+            }
+            None => format(root, &self.options),
+        };
         let title = title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
         Rendered { html, title }
     }
 }
 
-impl Renderer {
-    /// `markdown` rendered with raw HTML escaped and dangerous URLs
-    /// neutralised: safe without the sanitizer, in linear time.
-    fn escaped(&self, markdown: &str) -> String {
-        let mut options = self.options.clone();
-        options.render.r#unsafe = false;
-        options.render.escape = true;
-        let arena = Arena::new();
-        let root = parse_document(&arena, markdown, &options);
-        let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
-        let _ = format_html(root, &options, &mut html);
-        html
-    }
+/// The HTML for a parsed document.
+fn format<'a>(root: &'a AstNode<'a>, options: &Options) -> String {
+    let mut html = String::new();
+    // Writing into a String cannot fail.
+    let _ = format_html(root, options, &mut html);
+    html
 }
 
 #[cfg(test)]
@@ -213,6 +224,15 @@ mod tests {
         let sanitized = render(Flavor::Gfm, RawHtml::Sanitize, md);
         assert!(!sanitized.contains("script") && !sanitized.contains("onclick"));
         assert!(sanitized.contains("<b>b</b>") && !sanitized.contains("javascript"));
+    }
+
+    #[test]
+    fn without_raw_html_sanitize_mode_still_empties_dangerous_urls() {
+        let md = "[l](javascript:alert(1)) ![i](data:text/html,x) ![p](data:image/png;base64,AA==) [ok](https://e.x/)";
+        assert_eq!(
+            render(Flavor::Gfm, RawHtml::Sanitize, md),
+            "<p><a href=\"\">l</a> <img src=\"\" alt=\"i\" /> <img src=\"data:image/png;base64,AA==\" alt=\"p\" /> <a href=\"https://e.x/\">ok</a></p>\n"
+        );
     }
 
     #[test]
