@@ -326,6 +326,19 @@ impl HostBuilder {
         self
     }
 
+    /// Refuses outgoing requests whose host resolves to a loopback, private,
+    /// link-local or otherwise non-public address, however the guest named
+    /// it: the DNS check a guest cannot make. Plain-HTTP requests go to the
+    /// address that was checked. Routed and mocked hosts are not affected.
+    ///
+    /// ```no_run
+    /// let builder = edgekit_host::Host::builder("proxy.wasm").deny_private_egress();
+    /// ```
+    pub fn deny_private_egress(mut self) -> Self {
+        self.outbound.deny_private();
+        self
+    }
+
     /// Lets the guest write to this process's stdout and stderr instead of
     /// capturing them into [`Stats`] (what `edgekit serve` does).
     ///

@@ -33,6 +33,7 @@ mod capture;
 mod cargo_build;
 mod component;
 mod deadline;
+mod egress;
 mod engine;
 mod host;
 mod keyvalue;

@@ -147,6 +147,7 @@ fn run_serve(mut args: Serve) -> anyhow::Result<()> {
     })
 }
 
+mod anon_proxy_bench;
 mod image_resize_bench;
 
 /// Targets of the SDK against the hand-written baseline.
@@ -199,6 +200,7 @@ fn run_bench(args: Bench) -> anyhow::Result<()> {
         println!("| request median ratio ≤ {MAX_RATIO:.2} | {req:.2} | {} |", verdict(req <= MAX_RATIO));
         anyhow::Ok(())
     })?;
+    anon_proxy_bench::run(&args.repo, &runtime)?;
     image_resize_bench::run(&args.repo, &runtime)
 }
 

@@ -74,6 +74,7 @@ enum Rule {
 pub(crate) struct Outbound {
     rules: HashMap<String, Rule>,
     deny_unlisted: bool,
+    deny_private: bool,
 }
 
 impl Outbound {
@@ -93,6 +94,12 @@ impl Outbound {
 
     pub(crate) fn deny_unlisted(&mut self) {
         self.deny_unlisted = true;
+    }
+
+    /// Requests sent to the network (not routed or mocked) must resolve to
+    /// public addresses only; see [`crate::egress`].
+    pub(crate) fn deny_private(&mut self) {
+        self.deny_private = true;
     }
 
     fn rule_for(&self, uri: &Uri) -> Option<Rule> {
@@ -196,6 +203,10 @@ impl WasiHttpHooks for OutboundHooks {
                 }
                 send(request, options)
             }
+            _ if self.policy.deny_private => Box::new(async move {
+                *request.uri_mut() = crate::egress::check(request.uri()).await?;
+                Box::into_pin(send(request, options)).await
+            }),
             _ => send(request, options),
         }
     }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use edgekit_host::{Exchange, Host, HostBuilder, Outcome};
+use edgekit_tests::portable::{self, Other, assert_same};
 use edgekit_tests::{ANON_PROXY, Backend, Received};
 use http::{HeaderMap, Response};
 use http_body_util::{BodyExt, Full, StreamBody};
@@ -940,4 +941,80 @@ async fn large_responses_stream_in_constant_memory() {
         "peak linear memory {} bytes",
         stats.peak_memory
     );
+}
+
+/// What the guest cannot check, the host can: with `deny_private_egress`
+/// (`edgekit serve --deny-private-egress`) a name that resolves to a
+/// loopback address is refused after resolution, even when the operator's
+/// ALLOWED_HOSTS lets the component send it.
+#[tokio::test]
+async fn the_hosts_egress_policy_refuses_names_that_resolve_inside() {
+    let inside = Backend::text("internal secrets").await;
+    let port = inside.addr.port().to_string();
+    // Not `builder()`: its deny-unlisted rule would refuse `localhost` by
+    // name, and what is tested here is the check after resolution.
+    let host = |guarded: bool| {
+        let builder = Host::builder(ANON_PROXY)
+            .env("ALLOWED_HOSTS", "localhost")
+            .env("ALLOWED_PORTS", port.as_str());
+        let builder = if guarded {
+            builder.deny_private_egress()
+        } else {
+            builder
+        };
+        builder.build()
+    };
+    let target = via(&format!("http://localhost:{port}/"));
+
+    let ex = get(&host(true).await.unwrap(), &target).await;
+    assert_eq!(ex.response.status(), 403, "{}", text(&ex));
+    assert!(
+        text(&ex).contains("the platform's egress policy refused it"),
+        "{}",
+        text(&ex)
+    );
+    assert_eq!(ex.stats.outgoing.len(), 1);
+    assert_eq!(ex.stats.outgoing[0].outcome, Outcome::Direct);
+    assert!(inside.received().is_empty());
+
+    // The same request without the host's policy does reach it: the flag
+    // is what stopped it.
+    let ex = get(&host(false).await.unwrap(), &target).await;
+    assert_eq!(ex.response.status(), 200, "{}", text(&ex));
+    assert_eq!(inside.received().len(), 1);
+}
+
+/// The same answers under `jco serve` and `wasmtime serve -Scli`: a fetch
+/// from a loopback origin (listed exactly in ALLOWED_HOSTS, the operator's
+/// explicit choice), and the refusals.
+async fn assert_portable(other: Other) {
+    let origin = Backend::text("hello from the origin").await;
+    let port = origin.addr.port().to_string();
+    let env = [
+        ("ALLOWED_HOSTS", "127.0.0.1".to_owned()),
+        ("ALLOWED_PORTS", port.clone()),
+    ];
+    let target = format!("http://127.0.0.1:{port}/page");
+    let requests = vec![
+        portable::get(&via(&target)),
+        portable::get(&via("http://localhost/")),
+        portable::get(&via("http://[::ffff:7f00:1]/")),
+        portable::get(&via("http://2130706433/")),
+        portable::get(&via("http://example.com/")),
+        portable::get("/"),
+        portable::post(&via(&target), "text/plain", "body"),
+    ];
+    assert_same(other, ANON_PROXY, &env, requests).await;
+    // The first request, once under each host; nothing else reached it.
+    assert_eq!(origin.received().len(), 2);
+}
+
+#[tokio::test]
+async fn runs_unchanged_under_jco() {
+    assert_portable(Other::Jco).await;
+}
+
+#[tokio::test]
+async fn runs_unchanged_under_wasmtime_serve() {
+    assert_portable(Other::Wasmtime).await;
 }

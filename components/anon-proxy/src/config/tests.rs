@@ -144,3 +144,38 @@ fn out_of_range_values_are_refused() {
     ]);
     assert!(ok.is_ok());
 }
+
+/// `template.toml` declares exactly the keys `Config` reads, with the same
+/// kind and secrecy.
+#[test]
+fn the_template_declares_every_key_the_code_reads() {
+    use edgekit::config::{Kind, keys};
+    let template = include_str!("../../template.toml");
+    let mut declared: Vec<(String, String, bool)> = Vec::new();
+    for block in template.split("[[parameters]]").skip(1) {
+        let field = |name: &str| {
+            block.lines().find_map(|line| {
+                let (key, value) = line.split_once('=')?;
+                (key.trim() == name).then(|| value.trim().trim_matches('"').to_owned())
+            })
+        };
+        let secret = field("secret").as_deref() == Some("true");
+        declared.push((field("key").unwrap(), field("type").unwrap(), secret));
+    }
+    let read: Vec<(String, String, bool)> = keys::<Config>()
+        .into_iter()
+        .map(|key| {
+            let kind = match key.kind {
+                Kind::String => "string",
+                Kind::Integer => "integer",
+                Kind::Number => "number",
+                Kind::Bool => "bool",
+                Kind::List => "list",
+                Kind::Json => "json",
+                Kind::Enum(_) => "enum",
+            };
+            (key.name, kind.to_owned(), key.secret)
+        })
+        .collect();
+    assert_eq!(declared, read);
+}

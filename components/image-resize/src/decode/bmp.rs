@@ -19,7 +19,7 @@ pub fn header(bytes: &[u8]) -> Result<Header, Error> {
     })
 }
 
-pub fn decode(bytes: &[u8]) -> Result<Decoded, Error> {
+pub fn decode(bytes: &[u8], budget: u64) -> Result<Decoded, Error> {
     let decoder = BmpDecoder::new(Cursor::new(bytes)).map_err(corrupt)?;
     let (width, height) = decoder.dimensions();
     let layout = match decoder.color_type() {
@@ -34,7 +34,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Error> {
             ));
         }
     };
-    within_budget(decoder.total_bytes())?;
+    within_budget(decoder.total_bytes(), budget)?;
     let mut data = vec![0u8; decoder.total_bytes() as usize];
     decoder.read_image(&mut data).map_err(corrupt)?;
     Ok(Decoded {

@@ -32,10 +32,10 @@ pub fn header(bytes: &[u8]) -> Result<Header, Error> {
     })
 }
 
-pub fn decode(bytes: &[u8]) -> Result<Decoded, Error> {
+pub fn decode(bytes: &[u8], budget: u64) -> Result<Decoded, Error> {
     let mut decoder = options().read_info(Cursor::new(bytes)).map_err(corrupt)?;
     let (width, height) = (usize::from(decoder.width()), usize::from(decoder.height()));
-    within_budget(width as u64 * height as u64 * 4)?;
+    within_budget(width as u64 * height as u64 * 4, budget)?;
     let frame = decoder
         .read_next_frame()
         .map_err(corrupt)?

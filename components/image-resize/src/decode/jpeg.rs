@@ -8,7 +8,7 @@ use edgekit::{Error, StatusCode};
 use jpeg_decoder::{Decoder, PixelFormat};
 
 use super::jpeg_header::JpegHeader;
-use super::{BUDGET, Decoded, Header, corrupt, too_large_to_decode};
+use super::{Decoded, Header, corrupt, too_large_to_decode};
 use crate::pixels::Layout;
 
 pub fn header(bytes: &[u8]) -> Result<Header, Error> {
@@ -26,13 +26,13 @@ pub fn header(bytes: &[u8]) -> Result<Header, Error> {
 /// The DCT scale divisor (1, 2, 4 or 8): the largest that keeps at least
 /// the detail the output needs, then larger while decoding would not fit
 /// the budget.
-pub fn choose_scale(header: &JpegHeader, reduction: (f64, f64)) -> Option<u32> {
+pub fn choose_scale(header: &JpegHeader, reduction: (f64, f64), budget: u64) -> Option<u32> {
     let wanted = reduction.0.min(reduction.1);
     let mut scale = [8, 4, 2]
         .into_iter()
         .find(|&s| f64::from(s) <= wanted)
         .unwrap_or(1);
-    while header.decode_bytes(scale) > BUDGET {
+    while header.decode_bytes(scale) > budget {
         if scale == 8 {
             return None;
         }
@@ -41,9 +41,9 @@ pub fn choose_scale(header: &JpegHeader, reduction: (f64, f64)) -> Option<u32> {
     Some(scale)
 }
 
-pub fn decode(bytes: &[u8], reduction: (f64, f64)) -> Result<Decoded, Error> {
+pub fn decode(bytes: &[u8], reduction: (f64, f64), budget: u64) -> Result<Decoded, Error> {
     let header = JpegHeader::parse(bytes).ok_or_else(|| corrupt("no JPEG frame header"))?;
-    let scale = choose_scale(&header, reduction).ok_or_else(|| {
+    let scale = choose_scale(&header, reduction, budget).ok_or_else(|| {
         too_large_to_decode(if header.progressive {
             "a progressive JPEG keeps every coefficient while decoding"
         } else {
@@ -51,7 +51,7 @@ pub fn decode(bytes: &[u8], reduction: (f64, f64)) -> Result<Decoded, Error> {
         })
     })?;
     let mut decoder = Decoder::new(Cursor::new(bytes));
-    decoder.set_max_decoding_buffer_size(BUDGET as usize);
+    decoder.set_max_decoding_buffer_size(budget as usize);
     let (w, h) = (header.width.div_ceil(scale), header.height.div_ceil(scale));
     let (w, h) = decoder.scale(w as u16, h as u16).map_err(corrupt)?;
     let data = decoder.decode().map_err(corrupt)?;

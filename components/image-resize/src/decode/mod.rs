@@ -19,6 +19,16 @@ use crate::sniff::InputFormat;
 /// keeps a request within 128 MiB of linear memory.
 pub const BUDGET: u64 = 48 << 20;
 
+/// What the source and the decoder together may hold: a source so large
+/// that it leaves less than [`BUDGET`] gets a smaller budget (more
+/// shrinking, or a `413`) instead of running out of memory.
+const WITH_SOURCE: u64 = 96 << 20;
+
+/// The decoding budget left beside a source of `source_len` bytes.
+pub fn budget(source_len: usize) -> u64 {
+    BUDGET.min(WITH_SOURCE.saturating_sub(source_len as u64))
+}
+
 /// What a source's header says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
@@ -74,21 +84,35 @@ pub fn decode(
     header: &Header,
     reduction: (f64, f64),
 ) -> Result<Decoded, Error> {
+    let budget = budget(bytes.len());
     match format {
-        InputFormat::Jpeg => jpeg::decode(bytes, reduction),
-        InputFormat::Png => png::decode(bytes, header, reduction),
-        InputFormat::Gif => gif::decode(bytes),
-        InputFormat::WebP => webp::decode(bytes),
-        InputFormat::Bmp => bmp::decode(bytes),
+        InputFormat::Jpeg => jpeg::decode(bytes, reduction, budget),
+        InputFormat::Png => png::decode(bytes, header, reduction, budget),
+        InputFormat::Gif => gif::decode(bytes, budget),
+        InputFormat::WebP => webp::decode(bytes, budget),
+        InputFormat::Bmp => bmp::decode(bytes, budget),
     }
 }
 
-/// Checks that a whole decoded image of `bytes` fits the budget.
-fn within_budget(bytes: u64) -> Result<(), Error> {
-    match bytes <= BUDGET {
+/// Checks that a whole decoded image of `bytes` fits `budget`.
+fn within_budget(bytes: u64, budget: u64) -> Result<(), Error> {
+    match bytes <= budget {
         true => Ok(()),
         false => Err(too_large_to_decode(
             "formats without shrink-on-load are decoded whole",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_sources_leave_less_to_decode_into() {
+        assert_eq!(budget(1 << 20), BUDGET);
+        assert_eq!(budget(25 << 20), BUDGET);
+        assert_eq!(budget(80 << 20), 16 << 20);
+        assert_eq!(budget(200 << 20), 0);
     }
 }

@@ -25,13 +25,13 @@ pub fn header(bytes: &[u8]) -> Result<Header, Error> {
     })
 }
 
-pub fn decode(bytes: &[u8]) -> Result<Decoded, Error> {
+pub fn decode(bytes: &[u8], budget: u64) -> Result<Decoded, Error> {
     let mut decoder = WebPDecoder::new(Cursor::new(bytes)).map_err(corrupt)?;
     let (width, height) = decoder.dimensions();
     let size = decoder
         .output_buffer_size()
         .ok_or_else(|| corrupt("size overflows"))?;
-    within_budget(size as u64)?;
+    within_budget(size as u64, budget)?;
     let lossy = decoder.is_lossy();
     let layout = if decoder.has_alpha() {
         Layout::Rgba
