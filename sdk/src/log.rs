@@ -103,9 +103,13 @@ pub fn enabled(level: Level) -> bool {
 /// edgekit::log::write(edgekit::log::Level::Warn, format_args!("disk {}% full", 91));
 /// ```
 pub fn write(level: Level, message: fmt::Arguments<'_>) {
-    if !enabled(level) {
-        return;
+    if enabled(level) {
+        write_always(level, message);
     }
+}
+
+/// Writes one line whatever the threshold.
+pub(crate) fn write_always(level: Level, message: fmt::Arguments<'_>) {
     crate::wasi::log::write_stderr(&line(level, crate::request_id(), &message.to_string()));
 }
 

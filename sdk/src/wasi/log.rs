@@ -18,10 +18,13 @@ pub(crate) fn write_stderr(line: &str) {
     eprint!("{line}");
 }
 
-/// `log_error!("...", args)`: the SDK's own diagnostics, at level `error`.
+/// `log_error!("...", args)`: the SDK's own diagnostics, at level `error`,
+/// written whatever `EDGEKIT_LOG` says: a client given a request id must be
+/// able to find the cause (and not reading the threshold keeps components
+/// that never log smaller).
 macro_rules! log_error {
     ($($arg:tt)*) => {
-        $crate::log::write($crate::log::Level::Error, format_args!($($arg)*))
+        $crate::log::write_always($crate::log::Level::Error, format_args!($($arg)*))
     };
 }
 pub(crate) use log_error;
