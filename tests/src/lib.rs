@@ -4,6 +4,7 @@
 pub mod backend;
 pub mod image_resize;
 pub mod portable;
+pub mod s3_server;
 
 pub use backend::{Backend, Received};
 

@@ -30,6 +30,10 @@ fn checked() -> Vec<(&'static str, Vec<Key>)> {
             "components/image-resize",
             edgekit::config::keys::<image_resize::settings::Config>(),
         ),
+        (
+            "components/s3-uploader",
+            edgekit::config::keys::<s3_uploader::config::Config>(),
+        ),
     ]
 }
 

@@ -125,7 +125,9 @@ mod tests {
         let text = include_str!("../template.toml");
         let mut out: Vec<(String, String, bool)> = Vec::new();
         for line in text.lines() {
-            let Some((name, value)) = line.split_once(" = ") else { continue };
+            let Some((name, value)) = line.split_once(" = ") else {
+                continue;
+            };
             let value = value.trim_matches('"').to_owned();
             match name {
                 "key" => out.push((value, String::new(), false)),
@@ -157,7 +159,13 @@ mod tests {
         let declared: Vec<(String, String, bool)> = declared()
             .into_iter()
             // A URL is text to the config reader.
-            .map(|(key, kind, secret)| (key, if kind == "url" { "string".into() } else { kind }, secret))
+            .map(|(key, kind, secret)| {
+                (
+                    key,
+                    if kind == "url" { "string".into() } else { kind },
+                    secret,
+                )
+            })
             .collect();
         assert_eq!(read, declared);
     }

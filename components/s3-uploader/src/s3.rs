@@ -4,11 +4,12 @@ use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use edgekit::{Body, FetchOptions, StatusCode, fetch_with};
+use edgekit::{FetchOptions, StatusCode, fetch_with};
 use sha2::{Digest, Sha256};
 
 use crate::endpoint::{Bucket, query_value};
 use crate::hex::hex;
+use crate::part::Part;
 use crate::sign::{Payload, Signer};
 use crate::xml;
 
@@ -89,7 +90,7 @@ impl S3 {
     pub async fn put_object(
         &self,
         key: &str,
-        body: Bytes,
+        body: Part,
         sha256: &str,
         content_type: &str,
         write: Write,
@@ -112,7 +113,7 @@ impl S3 {
         let url = self.bucket.object_url_with_query(key, "uploads=");
         let headers = [("content-type", content_type.to_owned())];
         let answer = self
-            .send("POST", &url, &headers, Bytes::new(), None)
+            .send("POST", &url, &headers, Part::default(), None)
             .await?;
         let upload_id = xml::element(&answer.body, "UploadId")
             .filter(|id| !id.is_empty())
@@ -127,7 +128,7 @@ impl S3 {
     }
 
     /// `UploadPart`: the next part of `upload`.
-    pub async fn upload_part(&self, upload: &mut Multipart, body: Bytes) -> Result<(), S3Error> {
+    pub async fn upload_part(&self, upload: &mut Multipart, body: Part) -> Result<(), S3Error> {
         let number = upload.parts.len() as u32 + 1;
         let url = self.bucket.object_url_with_query(
             &upload.key,
@@ -136,7 +137,7 @@ impl S3 {
                 query_value(&upload.upload_id)
             ),
         );
-        let sha256 = hex(&Sha256::digest(&body));
+        let sha256 = body.sha256();
         let answer = self.send("PUT", &url, &[], body, Some(&sha256)).await?;
         upload.parts.push((number, answer.etag));
         Ok(())
@@ -160,8 +161,8 @@ impl S3 {
         if write == Write::IfAbsent {
             headers.push(("if-none-match", "*".to_owned()));
         }
-        let body = Bytes::from(document);
-        let sha256 = hex(&Sha256::digest(&body));
+        let sha256 = hex(&Sha256::digest(document.as_bytes()));
+        let body = Part::from(Bytes::from(document));
         let answer = self
             .send("POST", &url, &headers, body, Some(&sha256))
             .await?;
@@ -181,7 +182,7 @@ impl S3 {
             &upload.key,
             &format!("uploadId={}", query_value(&upload.upload_id)),
         );
-        self.send("DELETE", &url, &[], Bytes::new(), None)
+        self.send("DELETE", &url, &[], Part::default(), None)
             .await
             .map(drop)
     }
@@ -195,7 +196,9 @@ impl S3 {
             ("x-amz-metadata-directive", "REPLACE".to_owned()),
             ("content-type", content_type.to_owned()),
         ];
-        let answer = self.send("PUT", &url, &headers, Bytes::new(), None).await?;
+        let answer = self
+            .send("PUT", &url, &headers, Part::default(), None)
+            .await?;
         if xml::root_is(&answer.body, "Error") {
             return Err(S3Error::Refused {
                 status: 200,
@@ -208,7 +211,7 @@ impl S3 {
     /// `DeleteObject`.
     pub async fn delete(&self, key: &str) -> Result<(), S3Error> {
         let url = self.bucket.object_url(key);
-        self.send("DELETE", &url, &[], Bytes::new(), None)
+        self.send("DELETE", &url, &[], Part::default(), None)
             .await
             .map(drop)
     }
@@ -218,14 +221,14 @@ impl S3 {
         method: &str,
         url: &str,
         headers: &[(&str, String)],
-        body: Bytes,
+        body: Part,
         sha256: Option<&str>,
     ) -> Result<Answer, S3Error> {
         let empty_hash;
         let sha256 = match sha256 {
             Some(hash) => hash,
             None => {
-                empty_hash = hex(&Sha256::digest(&body));
+                empty_hash = body.sha256();
                 &empty_hash
             }
         };
@@ -247,8 +250,12 @@ impl S3 {
         for (name, value) in &signed {
             request = request.header(name.as_str(), value.as_str());
         }
+        // Always said explicitly: S3-compatible servers check the length of
+        // a signed payload, and a streamed part or a bodyless DELETE would
+        // otherwise have none.
+        request = request.header("content-length", body.len().to_string());
         let request = request
-            .body(Body::from(body))
+            .body(body.into_body())
             .map_err(|e| S3Error::Unreachable(e.to_string()))?;
         let options = FetchOptions::new()
             .connect_timeout(Duration::from_secs(10))

@@ -2,12 +2,13 @@
 //! part, a multipart upload beyond, aborted on any failure. At most one part
 //! is held in memory.
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use edgekit::StatusCode;
 use sha2::{Digest, Sha256};
 
 use crate::content_type::{Allowed, SNIFF_BYTES};
 use crate::hex::hex;
+use crate::part::Part;
 use crate::s3::{Multipart, S3, S3Error, Write};
 use crate::source::{ReadError, Source};
 
@@ -109,52 +110,60 @@ struct Reader<'a, S> {
 }
 
 impl<S: Source> Reader<'_, S> {
-    /// The next part: `part_size` bytes, or fewer at the end.
-    async fn part(&mut self, part_size: usize) -> Result<Bytes, UploadError> {
-        let mut buffer = BytesMut::with_capacity(part_size);
-        while buffer.len() < part_size {
-            let chunk = match self.carry.take() {
-                Some(chunk) => chunk,
-                None if self.ended => break,
-                None => match self.source.next_chunk().await.map_err(UploadError::Read)? {
-                    Some(chunk) => {
-                        self.total += chunk.len() as u64;
-                        if self.total > self.max_bytes {
-                            return Err(UploadError::TooLarge);
-                        }
-                        self.hasher.update(&chunk);
-                        chunk
-                    }
-                    None => {
-                        self.ended = true;
-                        break;
-                    }
-                },
-            };
-            let room = part_size - buffer.len();
-            if chunk.len() > room {
-                buffer.extend_from_slice(&chunk[..room]);
-                self.carry = Some(chunk.slice(room..));
-            } else {
-                buffer.extend_from_slice(&chunk);
+    /// The next chunk from the client, counted against the limit and
+    /// hashed; `None` at the end.
+    async fn pull(&mut self) -> Result<Option<Bytes>, UploadError> {
+        if self.ended {
+            return Ok(None);
+        }
+        match self.source.next_chunk().await.map_err(UploadError::Read)? {
+            Some(chunk) => {
+                self.total += chunk.len() as u64;
+                if self.total > self.max_bytes {
+                    return Err(UploadError::TooLarge);
+                }
+                self.hasher.update(&chunk);
+                Ok(Some(chunk))
+            }
+            None => {
+                self.ended = true;
+                Ok(None)
             }
         }
-        Ok(buffer.freeze())
     }
 
-    /// Whether more bytes may follow what was read.
+    /// The next part: `part_size` bytes, or fewer at the end, as the
+    /// chunks they arrived in.
+    async fn part(&mut self, part_size: usize) -> Result<Part, UploadError> {
+        let mut part = Part::default();
+        while part.len() < part_size {
+            let chunk = match self.carry.take() {
+                Some(chunk) => chunk,
+                None => match self.pull().await? {
+                    Some(chunk) => chunk,
+                    None => break,
+                },
+            };
+            let room = part_size - part.len();
+            if chunk.len() > room {
+                part.push(chunk.slice(..room));
+                self.carry = Some(chunk.slice(room..));
+            } else {
+                part.push(chunk);
+            }
+        }
+        Ok(part)
+    }
+
+    /// Whether more bytes follow what was read (the next chunk is kept).
     async fn has_more(&mut self) -> Result<bool, UploadError> {
-        if self.carry.is_some() {
-            return Ok(true);
+        while self.carry.is_none() {
+            match self.pull().await? {
+                Some(chunk) if chunk.is_empty() => {}
+                Some(chunk) => self.carry = Some(chunk),
+                None => return Ok(false),
+            }
         }
-        if self.ended {
-            return Ok(false);
-        }
-        let next = self.part(1).await?;
-        if next.is_empty() {
-            return Ok(false);
-        }
-        self.carry = Some(next);
         Ok(true)
     }
 }
@@ -176,7 +185,7 @@ pub async fn upload<S: Source>(
     let first = reader.part(plan.part_size).await?;
     // The first bytes decide the type check, before anything is sent.
     plan.allowed
-        .check(&plan.content_type, &first[..first.len().min(SNIFF_BYTES)])
+        .check(&plan.content_type, &first.head(SNIFF_BYTES))
         .map_err(UploadError::Type)?;
     if !reader.has_more().await? {
         return single(s3, plan, first, reader.hasher.finalize().as_slice()).await;
@@ -196,9 +205,14 @@ pub async fn upload<S: Source>(
             finish(s3, plan, &upload.key, etag, sha256, size).await
         }
         Err(error) => {
-            // Best effort: the original error is what the client needs, and
-            // a bucket lifecycle rule is the backstop for a failed abort.
-            let _ = s3.abort(&upload).await;
+            // The original error is what the client needs; a failed abort
+            // is logged, and a bucket lifecycle rule is the backstop.
+            if let Err(abort) = s3.abort(&upload).await {
+                eprintln!(
+                    "aborting multipart upload of {:?} failed: {abort}",
+                    upload.key
+                );
+            }
             Err(error)
         }
     }
@@ -210,7 +224,7 @@ async fn parts<S: Source>(
     plan: &Plan<'_>,
     reader: &mut Reader<'_, S>,
     upload: &mut Multipart,
-    first: Bytes,
+    first: Part,
 ) -> Result<String, UploadError> {
     let mut part = first;
     loop {
@@ -243,7 +257,7 @@ async fn parts<S: Source>(
 async fn single(
     s3: &S3,
     plan: &Plan<'_>,
-    body: Bytes,
+    body: Part,
     digest: &[u8],
 ) -> Result<Stored, UploadError> {
     let sha256 = hex(digest);

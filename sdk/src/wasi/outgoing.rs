@@ -34,9 +34,11 @@ pub(crate) async fn send(request: Request, options: &FetchOptions) -> Result<Res
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
 
     let mut headers = parts.headers;
-    // Rule: a Content-Length only when it is exact. A bodyless GET gets none.
+    // Rule: a Content-Length only when it is exact. A bodyless GET gets none,
+    // unless the caller set `Content-Length: 0` itself: some servers (S3's
+    // signature checks among them) refuse a bodyless DELETE without one.
     match body.exact_len() {
-        Some(0) if !expects_body(&parts.method) => {
+        Some(0) if !expects_body(&parts.method) && !explicit_zero(&headers) => {
             headers.remove(CONTENT_LENGTH);
         }
         Some(len) => {
@@ -78,6 +80,13 @@ pub(crate) async fn send(request: Request, options: &FetchOptions) -> Result<Res
 
     let response = wait_for_response(&future).await?;
     Ok(response_from_wasi(response))
+}
+
+/// Whether the caller set `Content-Length: 0`.
+fn explicit_zero(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(CONTENT_LENGTH)
+        .is_some_and(|value| value == "0")
 }
 
 fn expects_body(method: &Method) -> bool {

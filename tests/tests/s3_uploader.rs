@@ -1,0 +1,1016 @@
+//! `s3-uploader` end to end: the real `.wasm` under `edgekit-host`, writing
+//! into a real S3-compatible server (`s3s` + `s3s-fs` on loopback, SigV4
+//! authentication on, so a wrong signature fails).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bytes::Bytes;
+use edgekit_host::{Exchange, Host};
+use edgekit_tests::S3_UPLOADER;
+use edgekit_tests::backend::sha256;
+use edgekit_tests::portable::{Other, Server};
+use edgekit_tests::s3_server::{S3Server, S3ServerOptions};
+use http_body_util::{Full, StreamBody};
+use hyper::body::Frame;
+use serde_json::Value;
+
+const ACCESS_KEY: &str = "AKIDUPLOADER";
+const SECRET_KEY: &str = "uploader-secret-key-never-shown";
+const TOKEN: &str = "t0ken-for-uploads";
+const BUCKET: &str = "uploads";
+const MIB: usize = 1024 * 1024;
+/// The smallest part S3 allows, used so multipart paths run on small bodies.
+const PART: usize = 5 * MIB;
+
+/// An S3 server over a fresh directory, removed afterwards.
+struct Storage {
+    server: S3Server,
+    root: PathBuf,
+}
+
+impl Storage {
+    async fn start() -> Storage {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let root = std::env::temp_dir().join(format!(
+            "edgekit-s3-uploader-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&root);
+        let options = S3ServerOptions::new(&root, ACCESS_KEY, SECRET_KEY).domain("s3.test");
+        let server = S3Server::start(options)
+            .await
+            .expect("the S3 server starts");
+        server.create_bucket(BUCKET).unwrap();
+        Storage { server, root }
+    }
+
+    fn keys(&self) -> Vec<String> {
+        self.server.keys(BUCKET)
+    }
+
+    fn object(&self, key: &str) -> Option<Vec<u8>> {
+        self.server.object(BUCKET, key)
+    }
+
+    /// Nothing stored and no multipart upload left open.
+    fn assert_untouched(&self) {
+        assert_eq!(
+            self.keys(),
+            Vec::<String>::new(),
+            "the bucket holds nothing new"
+        );
+        self.assert_no_open_uploads();
+    }
+
+    fn assert_no_open_uploads(&self) {
+        assert_eq!(
+            self.server.open_multipart_uploads(),
+            Vec::<String>::new(),
+            "no multipart upload is left open"
+        );
+    }
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// The uploader with path-style URLs to `s3.test`, routed to the server,
+/// and `env` on top of the defaults.
+async fn uploader(storage: &Storage, env: &[(&str, &str)]) -> Host {
+    let mut builder = Host::builder(S3_UPLOADER)
+        .route("s3.test", storage.server.addr())
+        .route("uploads.s3.test", storage.server.addr())
+        .deny_unlisted_hosts();
+    let defaults = [
+        ("S3_ENDPOINT", "http://s3.test"),
+        ("S3_BUCKET", BUCKET),
+        ("S3_ACCESS_KEY_ID", ACCESS_KEY),
+        ("S3_SECRET_ACCESS_KEY", SECRET_KEY),
+        ("S3_PATH_STYLE", "true"),
+        ("UPLOAD_TOKEN", TOKEN),
+        ("PART_SIZE", "5242880"),
+    ];
+    for (key, value) in defaults {
+        if !env.iter().any(|(k, _)| *k == key) {
+            builder = builder.env(key, value);
+        }
+    }
+    for (key, value) in env {
+        if !value.is_empty() {
+            builder = builder.env(*key, *value);
+        }
+    }
+    builder.build().await.expect("the component loads")
+}
+
+/// Bytes that look like nothing in particular (no known file signature).
+fn data(len: usize, seed: u64) -> Bytes {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407)
+        | 1;
+    let mut out = Vec::with_capacity(len);
+    while out.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.extend_from_slice(&state.to_le_bytes());
+    }
+    out.truncate(len);
+    if let Some(first) = out.first_mut() {
+        *first = b'x';
+    }
+    Bytes::from(out)
+}
+
+fn put(uri: &str, body: impl Into<Bytes>) -> http::Request<Full<Bytes>> {
+    http::Request::put(uri)
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .body(Full::new(body.into()))
+        .unwrap()
+}
+
+type Frames = futures_lite::stream::Iter<std::vec::IntoIter<Result<Frame<Bytes>, std::io::Error>>>;
+
+/// A body of unknown length in `chunk`-byte frames; with `fail_at`, the
+/// client "disconnects" (the body errors) after that many bytes.
+fn streamed(data: &Bytes, chunk: usize, fail_at: Option<usize>) -> StreamBody<Frames> {
+    let mut frames = Vec::new();
+    let mut offset = 0;
+    while offset < data.len() {
+        if fail_at.is_some_and(|at| offset >= at) {
+            frames.push(Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "client went away",
+            )));
+            break;
+        }
+        let end = (offset + chunk).min(data.len());
+        frames.push(Ok(Frame::data(data.slice(offset..end))));
+        offset = end;
+    }
+    StreamBody::new(futures_lite::stream::iter(frames))
+}
+
+fn put_streamed(uri: &str, body: StreamBody<Frames>) -> http::Request<StreamBody<Frames>> {
+    http::Request::put(uri)
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .body(body)
+        .unwrap()
+}
+
+/// The object `key` holds exactly `expected` (compared by length and
+/// SHA-256, so a failure does not print megabytes).
+fn assert_stored(storage: &Storage, key: &str, expected: &[u8]) {
+    let stored = storage
+        .object(key)
+        .unwrap_or_else(|| panic!("{key} is stored"));
+    assert_eq!(
+        (stored.len(), sha256(&stored)),
+        (expected.len(), sha256(expected)),
+        "{key}"
+    );
+}
+
+fn json(ex: &Exchange) -> Value {
+    serde_json::from_slice(ex.response.body()).unwrap_or_else(|_| {
+        panic!(
+            "JSON body, got {:?}",
+            String::from_utf8_lossy(ex.response.body())
+        )
+    })
+}
+
+fn error_message(ex: &Exchange) -> String {
+    json(ex)["error"].as_str().unwrap_or_default().to_owned()
+}
+
+fn methods(ex: &Exchange) -> Vec<String> {
+    ex.stats
+        .outgoing
+        .iter()
+        .map(|o| {
+            format!(
+                "{} {}",
+                o.method,
+                o.uri
+                    .query()
+                    .map_or("", |q| q.split('=').next().unwrap_or(""))
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_small_file_is_one_signed_put() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[]).await;
+    let body = data(1000, 1);
+    let ex = host
+        .send(
+            http::Request::put("/photos/cat%20one.txt")
+                .header("authorization", format!("Bearer {TOKEN}"))
+                .header("content-type", "text/plain")
+                .body(Full::new(body.clone()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        ex.response.status(),
+        201,
+        "{}",
+        String::from_utf8_lossy(ex.response.body())
+    );
+    assert_eq!(ex.response.headers()["content-type"], "application/json");
+    let answer = json(&ex);
+    assert_eq!(answer["key"], "photos/cat one.txt");
+    assert_eq!(answer["size"], 1000);
+    assert_eq!(answer["sha256"], sha256(&body));
+    assert_eq!(answer["url"], "http://s3.test/uploads/photos/cat%20one.txt");
+    assert_eq!(
+        ex.response.headers()["location"],
+        "http://s3.test/uploads/photos/cat%20one.txt"
+    );
+    // s3s-fs's ETag is the MD5 of the bytes.
+    assert_eq!(answer["etag"].as_str().unwrap().len(), 32);
+    assert_stored(&storage, "photos/cat one.txt", &body);
+    assert_eq!(methods(&ex), ["PUT "]);
+    let sent = &ex.stats.outgoing[0].headers;
+    assert_eq!(sent["x-amz-content-sha256"], sha256(&body).as_str());
+    assert_eq!(sent["if-none-match"], "*");
+    assert!(
+        sent["authorization"]
+            .to_str()
+            .unwrap()
+            .starts_with("AWS4-HMAC-SHA256 Credential=AKIDUPLOADER/")
+    );
+}
+
+#[tokio::test]
+async fn a_large_body_of_unknown_length_goes_up_in_parts_within_the_memory_budget() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[]).await;
+    let body = data(2 * PART + 123_456, 2);
+    let ex = host
+        .send(put_streamed("/big.bin", streamed(&body, 64 * 1024, None)))
+        .await
+        .unwrap();
+    assert_eq!(
+        ex.response.status(),
+        201,
+        "{}",
+        String::from_utf8_lossy(ex.response.body())
+    );
+    let answer = json(&ex);
+    assert_eq!(answer["size"], body.len());
+    assert_eq!(answer["sha256"], sha256(&body));
+    assert_stored(&storage, "big.bin", &body);
+    assert_eq!(
+        methods(&ex),
+        [
+            "POST uploads",
+            "PUT partNumber",
+            "PUT partNumber",
+            "PUT partNumber",
+            "POST uploadId"
+        ]
+    );
+    storage.assert_no_open_uploads();
+    assert!(
+        ex.stats.peak_memory < PART + 4 * MIB,
+        "peak guest memory {} bytes",
+        ex.stats.peak_memory
+    );
+}
+
+#[tokio::test]
+async fn post_with_a_path_and_a_declared_length_works_too() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[]).await;
+    let body = data(PART + 1, 3);
+    let ex = host
+        .send(
+            http::Request::post("/a/b.bin")
+                .header("authorization", format!("Bearer {TOKEN}"))
+                .header("content-length", body.len().to_string())
+                .body(Full::new(body.clone()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ex.response.status(), 201);
+    assert_stored(&storage, "a/b.bin", &body);
+    assert_eq!(methods(&ex).len(), 4, "create, two parts, complete");
+    // An empty file is a valid upload.
+    let ex = host.send(put("/empty", Bytes::new())).await.unwrap();
+    assert_eq!(ex.response.status(), 201);
+    assert_eq!(json(&ex)["size"], 0);
+    assert_stored(&storage, "empty", b"");
+}
+
+fn form(boundary: &str, fields: &[(&str, Option<&str>, Option<&str>, &[u8])]) -> Bytes {
+    let mut out = Vec::new();
+    for (name, filename, content_type, value) in fields {
+        out.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
+        );
+        if let Some(filename) = filename {
+            out.extend_from_slice(format!("; filename=\"{filename}\"").as_bytes());
+        }
+        out.extend_from_slice(b"\r\n");
+        if let Some(content_type) = content_type {
+            out.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+        }
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(value);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Bytes::from(out)
+}
+
+fn post_form(body: Bytes) -> http::Request<Full<Bytes>> {
+    http::Request::post("/")
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header(
+            "content-type",
+            "multipart/form-data; boundary=----edgekitBoundary7MA4YWxk",
+        )
+        .body(Full::new(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_html_form_uploads_with_its_key_field_or_its_file_name() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[]).await;
+    let file = data(PART + 77, 4);
+    let boundary = "----edgekitBoundary7MA4YWxk";
+    let body = form(
+        boundary,
+        &[
+            ("note", None, None, b"ignored"),
+            ("key", None, None, b"forms/report.bin"),
+            (
+                "file",
+                Some("local-name.bin"),
+                Some("application/octet-stream"),
+                &file,
+            ),
+        ],
+    );
+    let ex = host.send(post_form(body)).await.unwrap();
+    assert_eq!(
+        ex.response.status(),
+        201,
+        "{}",
+        String::from_utf8_lossy(ex.response.body())
+    );
+    assert_eq!(json(&ex)["key"], "forms/report.bin");
+    assert_stored(&storage, "forms/report.bin", &file);
+
+    let body = form(
+        boundary,
+        &[("file", Some("notes.txt"), Some("text/plain"), b"hello form")],
+    );
+    let ex = host.send(post_form(body)).await.unwrap();
+    assert_eq!(ex.response.status(), 201);
+    assert_eq!(json(&ex)["key"], "notes.txt");
+    assert_stored(&storage, "notes.txt", b"hello form");
+    storage.assert_no_open_uploads();
+
+    // A form without a file field writes nothing.
+    let before = storage.keys();
+    let ex = host
+        .send(post_form(form(boundary, &[("key", None, None, b"x")])))
+        .await
+        .unwrap();
+    assert_eq!(ex.response.status(), 400);
+    assert_eq!(error_message(&ex), "the form has no 'file' field");
+    assert_eq!(storage.keys(), before);
+    assert!(ex.stats.outgoing.is_empty());
+}
+
+#[tokio::test]
+async fn a_missing_or_wrong_token_is_401_and_writes_nothing() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[]).await;
+    for authorization in [
+        None,
+        Some("Bearer wrong"),
+        Some(&*format!("Bearer {TOKEN}x")),
+        Some(&*format!("Basic {TOKEN}")),
+    ] {
+        let mut request = http::Request::put("/a.txt");
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        let ex = host
+            .send(request.body(Full::new(Bytes::from("x"))).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(ex.response.status(), 401, "{authorization:?}");
+        assert_eq!(ex.response.headers()["www-authenticate"], "Bearer");
+        assert_eq!(error_message(&ex), "a valid bearer token is required");
+        assert!(ex.stats.outgoing.is_empty());
+    }
+    storage.assert_untouched();
+}
+
+#[tokio::test]
+async fn bad_keys_are_400_and_write_nothing() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[("KEY_PREFIX", "in/")]).await;
+    let long = format!("/{}", "k".repeat(1022));
+    let cases = [
+        ("/", "bad key: the key is empty"),
+        ("//etc/passwd", "bad key: the key starts with '/'"),
+        (
+            "/a//b",
+            "bad key: the key has an empty segment ('//' or a trailing '/')",
+        ),
+        (
+            "/a/",
+            "bad key: the key has an empty segment ('//' or a trailing '/')",
+        ),
+        ("/a/../b", "bad key: the key has a '.' or '..' segment"),
+        ("/a/%2e%2e/b", "bad key: the key has a '.' or '..' segment"),
+        ("/a%2F..%2Fb", "bad key: the key has a '.' or '..' segment"),
+        ("/a%0Ab", "bad key: the key has a control character"),
+        ("/a%5Cb", "bad key: the key has a backslash"),
+        ("/%FF", "bad key: the key is not valid UTF-8"),
+        (long.as_str(), "bad key: the key is longer than 1024 bytes"),
+    ];
+    for (path, message) in cases {
+        let ex = host.send(put(path, "x")).await.unwrap();
+        assert_eq!(ex.response.status(), 400, "{path}");
+        assert_eq!(error_message(&ex), message, "{path}");
+        assert!(ex.stats.outgoing.is_empty(), "{path}");
+    }
+    // The form's key field follows the same rules.
+    let body = form(
+        "b0undary",
+        &[
+            ("key", None, None, b"../x"),
+            ("file", Some("f"), None, b"x"),
+        ],
+    );
+    let ex = host
+        .send(
+            http::Request::post("/")
+                .header("authorization", format!("Bearer {TOKEN}"))
+                .header("content-type", "multipart/form-data; boundary=b0undary")
+                .body(Full::new(body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ex.response.status(), 400);
+    storage.assert_untouched();
+}
+
+#[tokio::test]
+async fn over_the_limit_is_413_before_reading_or_when_crossed() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[("MAX_UPLOAD_BYTES", "12000000")]).await;
+    // Declared too large: refused before a byte is read or sent.
+    let request = http::Request::put("/big.bin")
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("content-length", "12000001")
+        .body(streamed(&data(12_000_001, 5), MIB, None))
+        .unwrap();
+    let ex = host.send(request).await.unwrap();
+    assert_eq!(ex.response.status(), 413);
+    assert_eq!(error_message(&ex), "the upload is larger than the limit");
+    assert!(ex.stats.outgoing.is_empty());
+
+    // Unknown length: stopped when the limit is crossed, after two parts
+    // went up, and the multipart upload is aborted.
+    let ex = host
+        .send(put_streamed(
+            "/big.bin",
+            streamed(&data(13_000_000, 6), 256 * 1024, None),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(ex.response.status(), 413);
+    assert_eq!(error_message(&ex), "the upload is larger than the limit");
+    assert_eq!(
+        methods(&ex),
+        [
+            "POST uploads",
+            "PUT partNumber",
+            "PUT partNumber",
+            "DELETE uploadId"
+        ]
+    );
+
+    // Small limit, single-request path: nothing is sent at all.
+    let host = uploader(&storage, &[("MAX_UPLOAD_BYTES", "1000")]).await;
+    let ex = host
+        .send(put_streamed(
+            "/small.bin",
+            streamed(&data(1001, 7), 100, None),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(ex.response.status(), 413);
+    assert!(ex.stats.outgoing.is_empty());
+    storage.assert_untouched();
+}
+
+#[tokio::test]
+async fn disallowed_types_and_lying_magic_bytes_are_415() {
+    let storage = Storage::start().await;
+    let host = uploader(
+        &storage,
+        &[("ALLOWED_CONTENT_TYPES", "image/*, application/pdf")],
+    )
+    .await;
+    let png = Bytes::from_static(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    let jpeg = Bytes::from_static(b"\xff\xd8\xff\xe0\0\x10JFIF\0");
+    let exe = Bytes::from_static(b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff");
+    let typed = |path: &str, content_type: &str, body: &Bytes| {
+        http::Request::put(path)
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .header("content-type", content_type)
+            .body(Full::new(body.clone()))
+            .unwrap()
+    };
+    let cases = [
+        (
+            typed("/a.html", "text/html", &Bytes::from("<html>")),
+            "content type \"text/html\" is not allowed",
+        ),
+        (
+            typed("/a.png", "image/png", &jpeg),
+            "the file's content is image/jpeg, not image/png",
+        ),
+        (
+            typed("/a.png", "image/png", &Bytes::from("just text")),
+            "the file's content does not look like image/png",
+        ),
+        (
+            typed("/a.svg", "image/svg+xml", &exe),
+            "the file's content is application/x-msdownload, which is not allowed",
+        ),
+        (
+            put("/a.bin", png.clone()),
+            "content type \"application/octet-stream\" is not allowed",
+        ),
+    ];
+    for (request, message) in cases {
+        let ex = host.send(request).await.unwrap();
+        assert_eq!(ex.response.status(), 415);
+        assert_eq!(error_message(&ex), message);
+        assert!(ex.stats.outgoing.is_empty());
+    }
+    storage.assert_untouched();
+    let ex = host
+        .send(typed("/ok.png", "image/png", &png))
+        .await
+        .unwrap();
+    assert_eq!(ex.response.status(), 201);
+    assert_eq!(storage.keys(), ["ok.png"]);
+}
+
+#[tokio::test]
+async fn an_existing_key_is_409_and_kept_unless_overwrite_is_on() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[]).await;
+    let original = data(100, 8);
+    assert_eq!(
+        host.send(put("/taken.bin", original.clone()))
+            .await
+            .unwrap()
+            .response
+            .status(),
+        201
+    );
+
+    let ex = host.send(put("/taken.bin", data(100, 9))).await.unwrap();
+    assert_eq!(ex.response.status(), 409);
+    assert_eq!(error_message(&ex), "an object with this key already exists");
+    // In parts: the conditional complete fails and the upload is aborted.
+    let ex = host
+        .send(put_streamed(
+            "/taken.bin",
+            streamed(&data(PART + 10, 10), MIB, None),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(ex.response.status(), 409);
+    assert_eq!(methods(&ex).last().unwrap(), "DELETE uploadId");
+    assert_eq!(ex.stats.stderr, "");
+    assert_stored(&storage, "taken.bin", &original);
+    assert_eq!(storage.keys(), ["taken.bin"]);
+    storage.assert_no_open_uploads();
+
+    let host = uploader(&storage, &[("OVERWRITE", "true")]).await;
+    let replacement = data(100, 11);
+    let ex = host
+        .send(put("/taken.bin", replacement.clone()))
+        .await
+        .unwrap();
+    assert_eq!(ex.response.status(), 201);
+    assert!(!ex.stats.outgoing[0].headers.contains_key("if-none-match"));
+    assert_stored(&storage, "taken.bin", &replacement);
+}
+
+#[tokio::test]
+async fn s3_errors_are_502_with_the_code_and_never_the_secret() {
+    let storage = Storage::start().await;
+    let wrong_secret = "wrong-secret-do-not-leak";
+    let host = uploader(&storage, &[("S3_SECRET_ACCESS_KEY", wrong_secret)]).await;
+    let ex = host.send(put("/a.bin", data(10, 12))).await.unwrap();
+    assert_eq!(ex.response.status(), 502);
+    assert_eq!(
+        error_message(&ex),
+        "the storage refused the upload: SignatureDoesNotMatch"
+    );
+    let ex_big = host
+        .send(put_streamed(
+            "/b.bin",
+            streamed(&data(PART + 1, 13), MIB, None),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(ex_big.response.status(), 502);
+
+    let host = uploader(&storage, &[("S3_BUCKET", "no-such-bucket")]).await;
+    let ex_missing = host.send(put("/a.bin", data(10, 14))).await.unwrap();
+    assert_eq!(ex_missing.response.status(), 502);
+    assert_eq!(
+        error_message(&ex_missing),
+        "the storage refused the upload: NoSuchBucket"
+    );
+
+    let host = uploader(&storage, &[("S3_ACCESS_KEY_ID", "AKIDUNKNOWN")]).await;
+    let ex_unknown = host.send(put("/a.bin", data(10, 15))).await.unwrap();
+    assert_eq!(ex_unknown.response.status(), 502);
+
+    for ex in [&ex, &ex_big, &ex_missing, &ex_unknown] {
+        let body = String::from_utf8_lossy(ex.response.body());
+        for secret in [SECRET_KEY, wrong_secret] {
+            assert!(!body.contains(secret));
+            assert!(!ex.stats.stderr.contains(secret));
+        }
+    }
+    storage.assert_untouched();
+}
+
+#[tokio::test]
+async fn a_client_disconnect_mid_upload_aborts_the_multipart_upload() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[]).await;
+    let body = data(3 * PART, 16);
+    let ex = host
+        .send(put_streamed(
+            "/cut.bin",
+            streamed(&body, 256 * 1024, Some(PART + MIB)),
+        ))
+        .await
+        .unwrap();
+    assert!(ex.response.status().is_client_error() || ex.response.status().is_server_error());
+    assert_eq!(
+        methods(&ex),
+        ["POST uploads", "PUT partNumber", "DELETE uploadId"]
+    );
+    storage.assert_untouched();
+}
+
+#[tokio::test]
+async fn without_a_token_the_template_refuses_to_start_unless_anonymous_is_allowed() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[("UPLOAD_TOKEN", "")]).await;
+    let ex = host.send(put("/a.txt", "x")).await.unwrap();
+    assert_eq!(ex.response.status(), 500);
+    assert!(String::from_utf8_lossy(ex.response.body()).contains("configuration error"));
+    assert!(ex.stats.outgoing.is_empty());
+
+    // Secrets never show in a configuration error either.
+    let host = uploader(&storage, &[("PART_SIZE", "1")]).await;
+    let ex = host.send(put("/a.txt", "x")).await.unwrap();
+    assert_eq!(ex.response.status(), 500);
+    assert!(!String::from_utf8_lossy(ex.response.body()).contains(SECRET_KEY));
+    assert!(!ex.stats.stderr.contains(SECRET_KEY));
+    storage.assert_untouched();
+
+    let host = uploader(
+        &storage,
+        &[("UPLOAD_TOKEN", ""), ("ALLOW_ANONYMOUS", "true")],
+    )
+    .await;
+    let ex = host
+        .send(
+            http::Request::put("/anon.txt")
+                .body(Full::new(Bytes::from("hi")))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ex.response.status(), 201);
+}
+
+#[tokio::test]
+async fn uuid_and_sha256_key_modes() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[("KEY_MODE", "uuid"), ("KEY_PREFIX", "u/")]).await;
+    let ex = host.send(put("/Holiday.JPG", data(10, 17))).await.unwrap();
+    let key = json(&ex)["key"].as_str().unwrap().to_owned();
+    assert!(
+        key.starts_with("u/") && key.ends_with(".jpg") && key.len() == 2 + 36 + 4,
+        "{key}"
+    );
+    // The path is only a name to take the extension from.
+    let ex = host.send(put("/", data(10, 18))).await.unwrap();
+    assert_eq!(ex.response.status(), 201);
+
+    let host = uploader(&storage, &[("KEY_MODE", "sha256"), ("KEY_PREFIX", "cas/")]).await;
+    let small = data(1000, 19);
+    let ex = host.send(put("/x.txt", small.clone())).await.unwrap();
+    assert_eq!(json(&ex)["key"], format!("cas/{}.txt", sha256(&small)));
+    // The same bytes again: the same key, no conflict.
+    let ex = host.send(put("/y.txt", small.clone())).await.unwrap();
+    assert_eq!(ex.response.status(), 201);
+    assert_eq!(json(&ex)["key"], format!("cas/{}.txt", sha256(&small)));
+    // In parts: staged under a temporary key, copied to its hash, staging removed.
+    let big = data(PART + 5, 20);
+    let ex = host
+        .send(put_streamed("/z.bin", streamed(&big, MIB, None)))
+        .await
+        .unwrap();
+    assert_eq!(
+        ex.response.status(),
+        201,
+        "{}",
+        String::from_utf8_lossy(ex.response.body())
+    );
+    let key = format!("cas/{}.bin", sha256(&big));
+    assert_eq!(json(&ex)["key"], key.as_str());
+    assert_stored(&storage, &key, &big);
+    assert_eq!(
+        storage
+            .keys()
+            .iter()
+            .filter(|k| k.starts_with("cas/"))
+            .count(),
+        2
+    );
+    storage.assert_no_open_uploads();
+}
+
+#[tokio::test]
+async fn virtual_hosted_style_and_session_tokens() {
+    let storage = Storage::start().await;
+    let host = uploader(
+        &storage,
+        &[
+            ("S3_PATH_STYLE", "false"),
+            ("S3_SESSION_TOKEN", "session-token-123"),
+        ],
+    )
+    .await;
+    let body = data(PART + 3, 21);
+    let ex = host
+        .send(put_streamed("/v/h.bin", streamed(&body, MIB, None)))
+        .await
+        .unwrap();
+    assert_eq!(
+        ex.response.status(),
+        201,
+        "{}",
+        String::from_utf8_lossy(ex.response.body())
+    );
+    assert_eq!(json(&ex)["url"], "http://uploads.s3.test/v/h.bin");
+    assert!(
+        ex.stats
+            .outgoing
+            .iter()
+            .all(|o| o.uri.host() == Some("uploads.s3.test"))
+    );
+    assert!(
+        ex.stats
+            .outgoing
+            .iter()
+            .all(|o| o.headers["x-amz-security-token"] == "session-token-123")
+    );
+    assert_stored(&storage, "v/h.bin", &body);
+}
+
+#[tokio::test]
+async fn cors_preflights_are_answered_for_listed_origins() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[("CORS_ORIGINS", "https://app.example")]).await;
+    let preflight = |origin: &str| {
+        http::Request::options("/file.txt")
+            .header("origin", origin)
+            .header("access-control-request-method", "PUT")
+            .body(Full::new(Bytes::new()))
+            .unwrap()
+    };
+    let ex = host.send(preflight("https://app.example")).await.unwrap();
+    assert_eq!(ex.response.status(), 204);
+    assert_eq!(
+        ex.response.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+    assert_eq!(
+        ex.response.headers()["access-control-allow-headers"],
+        "authorization, content-type"
+    );
+    let ex = host.send(preflight("https://evil.example")).await.unwrap();
+    assert_eq!(ex.response.status(), 403);
+
+    let mut request = put("/cors.txt", "hi");
+    request
+        .headers_mut()
+        .insert("origin", "https://app.example".parse().unwrap());
+    let ex = host.send(request).await.unwrap();
+    assert_eq!(ex.response.status(), 201);
+    assert_eq!(
+        ex.response.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+}
+
+/// Sends `request` straight to the S3 server (as a browser would with a
+/// presigned URL), keeping its `Host`.
+async fn send_to(storage: &Storage, request: http::Request<Full<Bytes>>) -> http::Response<Bytes> {
+    use http_body_util::BodyExt;
+    let stream = tokio::net::TcpStream::connect(storage.server.addr())
+        .await
+        .unwrap();
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .unwrap();
+    tokio::spawn(connection);
+    let response = sender.send_request(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    http::Response::from_parts(parts, body.collect().await.unwrap().to_bytes())
+}
+
+fn presign_request(body: &str) -> http::Request<Full<Bytes>> {
+    http::Request::post("/presign")
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body.to_owned())))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn presign_mode_hands_out_urls_that_the_bucket_accepts() {
+    let storage = Storage::start().await;
+    let host = uploader(
+        &storage,
+        &[
+            ("MODE", "presign"),
+            ("ALLOWED_CONTENT_TYPES", "image/*"),
+            ("MAX_UPLOAD_BYTES", "1000"),
+            ("PRESIGN_TTL", "60"),
+        ],
+    )
+    .await;
+    let ex = host
+        .send(presign_request(
+            r#"{"key": "direct/pic.png", "content_type": "image/png", "size": 12}"#,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        ex.response.status(),
+        200,
+        "{}",
+        String::from_utf8_lossy(ex.response.body())
+    );
+    assert!(ex.stats.outgoing.is_empty(), "presigning is local");
+    let answer = json(&ex);
+    assert_eq!(answer["key"], "direct/pic.png");
+    assert_eq!(answer["method"], "PUT");
+    assert_eq!(answer["expires_in"], 60);
+    let url: http::Uri = answer["url"].as_str().unwrap().parse().unwrap();
+    assert_eq!(url.path(), "/uploads/direct/pic.png");
+    assert!(url.query().unwrap().contains("X-Amz-Expires=60"));
+    let upload = |body: &'static [u8], content_type: &str| {
+        let mut request = http::Request::put(url.path_and_query().unwrap().as_str())
+            .header("host", "s3.test")
+            .header("content-type", content_type)
+            .header("if-none-match", "*");
+        request = request.header("content-length", body.len().to_string());
+        request.body(Full::new(Bytes::from_static(body))).unwrap()
+    };
+    // A different type than signed: refused by the bucket itself.
+    let refused = send_to(&storage, upload(b"\x89PNG\r\n\x1a\n1234", "image/gif")).await;
+    assert_eq!(refused.status(), 403);
+    assert!(storage.keys().is_empty());
+    let stored = send_to(&storage, upload(b"\x89PNG\r\n\x1a\n1234", "image/png")).await;
+    assert_eq!(stored.status(), 200, "{:?}", stored.body());
+    assert_eq!(
+        storage.object("direct/pic.png").unwrap(),
+        b"\x89PNG\r\n\x1a\n1234"
+    );
+
+    // The checks an upload gets, before any URL is signed.
+    let cases = [
+        (
+            r#"{"key": "a/../b.png", "content_type": "image/png", "size": 1}"#,
+            400,
+        ),
+        (
+            r#"{"key": "b.png", "content_type": "image/png", "size": 1001}"#,
+            413,
+        ),
+        (
+            r#"{"key": "b.html", "content_type": "text/html", "size": 10}"#,
+            415,
+        ),
+        (r#"{"key": "b.png"}"#, 400),
+    ];
+    for (body, status) in cases {
+        let ex = host.send(presign_request(body)).await.unwrap();
+        assert_eq!(ex.response.status(), status, "{body}");
+        assert!(json(&ex)["url"].is_null());
+    }
+    // Uploading through the component is off in this mode.
+    let ex = host.send(put("/x.png", "x")).await.unwrap();
+    assert_eq!(ex.response.status(), 404);
+    assert_eq!(storage.keys(), ["direct/pic.png"]);
+}
+
+#[tokio::test]
+async fn concurrent_uploads_are_each_byte_exact() {
+    let storage = Storage::start().await;
+    let host = std::sync::Arc::new(uploader(&storage, &[]).await);
+    let mut tasks = Vec::new();
+    for i in 0..12u64 {
+        let host = host.clone();
+        tasks.push(tokio::spawn(async move {
+            let body = data(((i as usize * 1_234_567) % (3 * PART)) + 1, 100 + i);
+            let ex = host
+                .send(put_streamed(
+                    &format!("/many/{i}.bin"),
+                    streamed(&body, 128 * 1024, None),
+                ))
+                .await
+                .unwrap();
+            (i, body, ex)
+        }));
+    }
+    for task in tasks {
+        let (i, body, ex) = task.await.unwrap();
+        assert_eq!(
+            ex.response.status(),
+            201,
+            "{:?} {:?}",
+            ex.response.body(),
+            ex.stats.failure
+        );
+        assert_eq!(
+            sha256(&storage.object(&format!("many/{i}.bin")).unwrap()),
+            sha256(&body)
+        );
+    }
+    storage.assert_no_open_uploads();
+}
+
+/// The same component, unchanged, under `jco serve` and `wasmtime serve
+/// -Scli`, writing to the same S3 server.
+#[tokio::test]
+async fn runs_unchanged_under_jco_and_wasmtime_serve() {
+    let storage = Storage::start().await;
+    for (other, name) in [(Other::Wasmtime, "wasmtime"), (Other::Jco, "jco")] {
+        let env = [
+            ("S3_ENDPOINT", storage.server.endpoint()),
+            ("S3_BUCKET", BUCKET.to_owned()),
+            ("S3_ACCESS_KEY_ID", ACCESS_KEY.to_owned()),
+            ("S3_SECRET_ACCESS_KEY", SECRET_KEY.to_owned()),
+            ("S3_PATH_STYLE", "true".to_owned()),
+            ("UPLOAD_TOKEN", TOKEN.to_owned()),
+            ("PART_SIZE", "5242880".to_owned()),
+        ];
+        let server = Server::start(other, S3_UPLOADER, &env).await;
+        let body = data(PART + 1000, 30);
+        let request = http::Request::put(format!("/portable/{name}.bin"))
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .body(body.clone())
+            .unwrap();
+        let response = server.send(request).await;
+        assert_eq!(response.status(), 201, "{name}: {:?}", response.body());
+        let answer: Value = serde_json::from_slice(response.body()).unwrap();
+        assert_eq!(answer["sha256"], sha256(&body), "{name}");
+        assert_stored(&storage, &format!("portable/{name}.bin"), &body);
+
+        let unauthorized = server
+            .send(http::Request::put("/x").body(Bytes::from("x")).unwrap())
+            .await;
+        assert_eq!(unauthorized.status(), 401, "{name}");
+    }
+    storage.assert_no_open_uploads();
+}
