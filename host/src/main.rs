@@ -148,6 +148,7 @@ fn run_serve(mut args: Serve) -> anyhow::Result<()> {
 }
 
 mod anon_proxy_bench;
+mod geo_router_bench;
 mod image_resize_bench;
 
 /// Targets of the SDK against the hand-written baseline.
@@ -201,6 +202,7 @@ fn run_bench(args: Bench) -> anyhow::Result<()> {
         anyhow::Ok(())
     })?;
     anon_proxy_bench::run(&args.repo, &runtime)?;
+    geo_router_bench::run(&args.repo, &runtime)?;
     image_resize_bench::run(&args.repo, &runtime)
 }
 

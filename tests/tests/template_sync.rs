@@ -31,6 +31,10 @@ fn checked() -> Vec<(&'static str, Vec<Key>)> {
             edgekit::config::keys::<image_resize::settings::Config>(),
         ),
         (
+            "components/geo-router",
+            edgekit::config::keys::<geo_router::config::Config>(),
+        ),
+        (
             "components/s3-uploader",
             edgekit::config::keys::<s3_uploader::config::Config>(),
         ),
