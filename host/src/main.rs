@@ -150,6 +150,7 @@ fn run_serve(mut args: Serve) -> anyhow::Result<()> {
 mod anon_proxy_bench;
 mod geo_router_bench;
 mod image_resize_bench;
+mod markdown_bench;
 
 /// Targets of the SDK against the hand-written baseline.
 const HELLO_MAX_BYTES: u64 = 90_000;
@@ -203,7 +204,8 @@ fn run_bench(args: Bench) -> anyhow::Result<()> {
     })?;
     anon_proxy_bench::run(&args.repo, &runtime)?;
     geo_router_bench::run(&args.repo, &runtime)?;
-    image_resize_bench::run(&args.repo, &runtime)
+    image_resize_bench::run(&args.repo, &runtime)?;
+    markdown_bench::run(&args.repo, &runtime)
 }
 
 fn parse_env(text: &str) -> anyhow::Result<(String, String)> {
