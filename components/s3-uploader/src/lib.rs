@@ -24,7 +24,7 @@ mod proxy;
 mod reply;
 mod s3;
 mod settings;
-mod sign;
+pub mod sign;
 mod source;
 mod upload;
 mod xml;
