@@ -7,7 +7,8 @@
 //!
 //! The sources are made by libvips too (a gradient with a ripple, plus
 //! Gaussian noise in the JPEGs so the codecs have photo-like work), in a
-//! temporary directory; the component runs with its default settings. Needs `python3` with `pyvips` (PyPI) over libvips (Debian
+//! temporary directory; the component runs with its default settings but
+//! `MAX_INPUT_BYTES` (100 MiB, for the 40 MP PNG). Needs `python3` with `pyvips` (PyPI) over libvips (Debian
 //! `libvips42`).
 
 use std::convert::Infallible;
@@ -148,6 +149,9 @@ pub fn run(repo: &Path, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         let addr = serve_dir(dir.clone()).await?;
         let host = Host::builder(&wasm)
             .env("ORIGIN", format!("http://{addr}"))
+            // A 40 MP PNG is larger than the default 25 MiB; the decoding
+            // budget shrinks beside a large source, so memory stays bounded.
+            .env("MAX_INPUT_BYTES", "104857600")
             // The 40 MP PNGs take longer than the default budget.
             .deadline(Duration::from_secs(60))
             .build()
