@@ -30,6 +30,45 @@ pub(crate) fn for_template(name: &str) -> Option<(&'static str, Vec<TryLink>)> {
                 ),
             ],
         )),
+        "anon-proxy" => Some((
+            "ALLOWED_HOSTS = [\"origin.demo\"]\nALLOWED_PORTS = [\"80\"]",
+            vec![
+                link(
+                    "Fetch a page through the proxy",
+                    "/?url=http%3A%2F%2Forigin.demo%2Fmarkdown%2Findex.md",
+                ),
+                link("A host it refuses", "/?url=http%3A%2F%2Fexample.com%2F"),
+            ],
+        )),
+        "geo-router" => Some((
+            "ROUTES = '{\"DE\": \"http://origin.demo/markdown\", \"default\": \"http://origin.demo/images\"}'\n\
+             MODE = \"proxy\"\nPLATFORM = \"generic\"\nALLOW_OVERRIDE = true\nDEBUG_HEADER = true",
+            vec![
+                link(
+                    "A visitor from Germany gets the Markdown origin",
+                    "/index.md?geo_country=DE",
+                ),
+                link(
+                    "A visitor from Brazil gets the image origin",
+                    "/small.png?geo_country=BR",
+                ),
+            ],
+        )),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_values_are_toml_and_links_are_paths() {
+        for name in ["markdown", "image-resize", "anon-proxy", "geo-router"] {
+            let (values, links) = for_template(name).unwrap();
+            assert!(values.parse::<toml::Table>().is_ok(), "{name}: {values}");
+            assert!(links.iter().all(|l| l.path.starts_with('/')), "{name}");
+        }
+        assert!(for_template("unknown").is_none());
     }
 }

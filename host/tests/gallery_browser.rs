@@ -1,0 +1,281 @@
+//! The console in a real browser: headless Chromium driven through
+//! `chromedriver` (Debian's `chromium` and `chromium-driver`, installed by
+//! `scripts/test`) over the W3C WebDriver protocol. Change a setting, apply,
+//! see the template answer with it; submit an invalid value, see the error
+//! next to its field.
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// A child process killed when dropped.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `edgekit serve` (the gallery) on a free port; returns it and its URL.
+fn start_gallery() -> (Process, String) {
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/components");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_edgekit"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--templates"])
+        .arg(templates)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        let _ = sender.send(lines.next().and_then(Result::ok));
+        lines.for_each(drop);
+    });
+    let line = receiver
+        .recv_timeout(Duration::from_secs(600))
+        .ok()
+        .flatten();
+    let url = line
+        .expect("the gallery did not start")
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    (Process(child), url)
+}
+
+/// A WebDriver session with headless Chromium.
+struct Browser {
+    driver: String,
+    session: String,
+    _chromedriver: Process,
+}
+
+impl Browser {
+    fn start() -> Browser {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let chromedriver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is missing: scripts/test installs Debian's chromium and chromium-driver");
+        let chromedriver = Process(chromedriver);
+        let driver = format!("127.0.0.1:{port}");
+        let ready = Instant::now() + Duration::from_secs(30);
+        while call(&driver, "GET", "/status", None).map(|s| s["value"]["ready"] == true) != Ok(true)
+        {
+            assert!(Instant::now() < ready, "chromedriver did not become ready");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let capabilities = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            },
+        }}});
+        let created = call(&driver, "POST", "/session", Some(capabilities)).unwrap();
+        let session = created["value"]["sessionId"]
+            .as_str()
+            .expect("no session")
+            .to_string();
+        Browser {
+            driver,
+            session,
+            _chromedriver: chromedriver,
+        }
+    }
+
+    fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let path = format!("/session/{}{path}", self.session);
+        call(&self.driver, method, &path, body).unwrap_or_else(|e| panic!("{method} {path}: {e}"))["value"].clone()
+    }
+
+    fn open(&self, url: &str) {
+        self.command("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    /// The element matching `css`, waiting for it to appear.
+    fn find(&self, css: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let path = format!("/session/{}/element", self.session);
+            let found = call(
+                &self.driver,
+                "POST",
+                &path,
+                Some(json!({ "using": "css selector", "value": css })),
+            );
+            if let Ok(found) = found
+                && let Some(id) = found["value"]
+                    .as_object()
+                    .and_then(|o| o.values().next())
+                    .and_then(Value::as_str)
+                && found["value"].get("error").is_none()
+            {
+                return id.to_string();
+            }
+            assert!(Instant::now() < deadline, "no element {css}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn text(&self, css: &str) -> String {
+        let id = self.find(css);
+        self.command("GET", &format!("/element/{id}/text"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn attribute(&self, css: &str, name: &str) -> Value {
+        let id = self.find(css);
+        self.command("GET", &format!("/element/{id}/attribute/{name}"), None)
+    }
+
+    fn property(&self, css: &str, name: &str) -> Value {
+        let id = self.find(css);
+        self.command("GET", &format!("/element/{id}/property/{name}"), None)
+    }
+
+    fn fill(&self, css: &str, text: &str) {
+        let id = self.find(css);
+        self.command("POST", &format!("/element/{id}/clear"), Some(json!({})));
+        self.command(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    fn click(&self, css: &str) {
+        let id = self.find(css);
+        self.command("POST", &format!("/element/{id}/click"), Some(json!({})));
+    }
+
+    /// Waits until the text of `css` satisfies `test`, and returns it.
+    fn wait_text(&self, css: &str, test: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let text = self.text(css);
+            if test(&text) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "{css} still reads {text:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = call(
+            &self.driver,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            None,
+        );
+    }
+}
+
+/// One WebDriver call: JSON in, JSON out. The body is read by its
+/// `Content-Length`: chromedriver keeps connections open.
+fn call(addr: &str, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+    let stream = TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .map_err(|e| e.to_string())?;
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    write!(
+        &stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .map_err(|e| e.to_string())?;
+    let mut reader = BufReader::new(stream);
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).map_err(|e| e.to_string())?;
+        if line.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().map_err(|_| "bad Content-Length")?;
+        }
+    }
+    let mut response = vec![0; length];
+    reader
+        .read_exact(&mut response)
+        .map_err(|e| e.to_string())?;
+    serde_json::from_slice(&response)
+        .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&response)))
+}
+
+#[test]
+fn a_setting_changed_in_the_console_takes_effect_and_a_bad_one_is_shown_at_its_field() {
+    let (_gallery, url) = start_gallery();
+    let browser = Browser::start();
+    browser.open(&url);
+
+    // The form is generated from template.toml, with labels for every field.
+    let width = "#template-probe--PROBE_WIDTH";
+    // Not set: empty, with the default as placeholder.
+    assert_eq!(browser.property(width, "value"), "");
+    assert_eq!(browser.attribute(width, "placeholder"), "800");
+    assert_eq!(
+        browser.property("#template-probe--PROBE_ORIGIN", "value"),
+        "http://origin.demo/"
+    );
+    assert!(
+        browser
+            .text("label[for='template-probe--PROBE_WIDTH']")
+            .starts_with("Width")
+    );
+    assert_eq!(
+        browser.attribute("#template-probe--PROBE_TOKEN", "type"),
+        "password"
+    );
+    assert_eq!(
+        browser.attribute("#template-probe--PROBE_ORIGIN", "aria-required"),
+        "true"
+    );
+
+    // Change a parameter, apply, and the template answers with it.
+    browser.fill(width, "1234");
+    browser.click("#template-probe form button[type=submit]");
+    browser.wait_text("#template-probe--message", |t| t.starts_with("Applied"));
+    browser.open(&format!("{url}template-probe/"));
+    let body = browser.text("body");
+    assert!(body.contains("PROBE_WIDTH=1234"), "{body}");
+
+    // An invalid value: the error is shown next to its field, nothing changes.
+    browser.open(&url);
+    browser.fill(width, "wide");
+    browser.click("#template-probe form button[type=submit]");
+    let error = browser.wait_text("#template-probe--PROBE_WIDTH-error", |t| !t.is_empty());
+    assert_eq!(error, "expected a whole number, got \"wide\"");
+    assert_eq!(browser.attribute(width, "aria-invalid"), "true");
+    assert!(
+        browser
+            .text("#template-probe--message")
+            .starts_with("Not applied")
+    );
+    browser.open(&format!("{url}template-probe/"));
+    assert!(browser.text("body").contains("PROBE_WIDTH=1234"));
+}
