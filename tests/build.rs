@@ -29,12 +29,39 @@ fn main() {
     ensure_target_installed();
 
     let target_dir = root.join("target").join("wasm");
+    // Cargo unifies features across the packages of one build: a guest
+    // that turns on an SDK feature the others must not get (one that adds
+    // imports) is built on its own.
+    let (alone, together): (Vec<_>, Vec<_>) = guests.iter().partition(|(_, dir)| builds_alone(dir));
+    build(&root, &target_dir, &together);
+    for guest in &alone {
+        build(&root, &target_dir, &[*guest]);
+    }
+
+    let mut consts = String::new();
+    for (package, _) in &guests {
+        let file = target_dir
+            .join(TARGET)
+            .join("release")
+            .join(format!("{}.wasm", package.replace('-', "_")));
+        assert!(file.exists(), "missing {}", file.display());
+        let name = package.to_uppercase().replace('-', "_");
+        consts.push_str(&format!(
+            "/// `{package}` built for {TARGET}.\npub const {name}: &str = {:?};\n",
+            file.display().to_string()
+        ));
+    }
+    fs::write(out_dir.join("wasm_paths.rs"), consts).unwrap();
+}
+
+/// Builds `guests` for the wasm target in one cargo invocation.
+fn build(root: &Path, target_dir: &Path, guests: &[&(String, PathBuf)]) {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.current_dir(&root)
+    cmd.current_dir(root)
         .args(["build", "--release", "--target", TARGET, "--target-dir"])
-        .arg(&target_dir);
-    for (package, _) in &guests {
+        .arg(target_dir);
+    for (package, _) in guests {
         cmd.args(["-p", package]);
     }
     // The outer build's flags and wrappers (clippy, coverage) are for the
@@ -53,21 +80,12 @@ fn main() {
         .status()
         .expect("failed to run cargo for the wasm guests");
     assert!(status.success(), "building the wasm guests failed");
+}
 
-    let mut consts = String::new();
-    for (package, _) in &guests {
-        let file = target_dir
-            .join(TARGET)
-            .join("release")
-            .join(format!("{}.wasm", package.replace('-', "_")));
-        assert!(file.exists(), "missing {}", file.display());
-        let name = package.to_uppercase().replace('-', "_");
-        consts.push_str(&format!(
-            "/// `{package}` built for {TARGET}.\npub const {name}: &str = {:?};\n",
-            file.display().to_string()
-        ));
-    }
-    fs::write(out_dir.join("wasm_paths.rs"), consts).unwrap();
+/// Whether the crate asks to be built on its own
+/// (`[package.metadata.edgekit] build-alone = true`).
+fn builds_alone(dir: &Path) -> bool {
+    fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|text| text.contains("build-alone = true"))
 }
 
 /// `(package name, crate dir)` of every guest crate, sorted by name.

@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 use edgekit_host::{Exchange, Host, KvStores, Platform, Visitor};
-use edgekit_tests::{CONFIG, GEO, HELLO, ROUTER};
+use edgekit_tests::{CONFIG, CONFIG_STORE, GEO, HELLO, ROUTER};
 use http::Method;
 use serde_json::{Value, json};
 
@@ -366,4 +366,48 @@ fn unused_features_add_no_imports() {
         assert!(!contains(HELLO, name), "hello imports {name}");
         assert!(!contains(GEO, name), "geo imports {name}");
     }
+}
+
+#[tokio::test]
+async fn wasi_config_is_asked_before_the_environment() {
+    let host = Host::builder(CONFIG_STORE)
+        .config_var("greeting", "from the store")
+        .env("GREETING", "from the environment")
+        .env("MAX_WIDTH", "640")
+        .build()
+        .await
+        .unwrap();
+    let ex = send(&host, Method::GET, "/", "").await;
+    assert_eq!(
+        std::str::from_utf8(ex.response.body()).unwrap(),
+        "greeting=from the store; max_width=640"
+    );
+
+    let host = Host::builder(CONFIG_STORE)
+        .config_var("max_width", "wide")
+        .env("MAX_WIDTH", "640")
+        .build()
+        .await
+        .unwrap();
+    let ex = send(&host, Method::GET, "/", "").await;
+    assert_eq!(ex.response.status(), 500);
+    assert!(
+        ex.stats
+            .stderr
+            .contains(r#"missing GREETING; MAX_WIDTH: expected an integer, got \"wide\""#),
+        "{}",
+        ex.stats.stderr
+    );
+}
+
+#[test]
+fn only_the_wasi_config_guest_imports_wasi_config() {
+    let imports = |path: &str| {
+        let bytes = std::fs::read(path).unwrap();
+        bytes
+            .windows("wasi:config/store".len())
+            .any(|w| w == b"wasi:config/store")
+    };
+    assert!(imports(CONFIG_STORE));
+    assert!(!imports(CONFIG));
 }
