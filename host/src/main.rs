@@ -204,8 +204,8 @@ fn run_bench(args: Bench) -> anyhow::Result<()> {
     })?;
     anon_proxy_bench::run(&args.repo, &runtime)?;
     geo_router_bench::run(&args.repo, &runtime)?;
-    image_resize_bench::run(&args.repo, &runtime)?;
-    markdown_bench::run(&args.repo, &runtime)
+    markdown_bench::run(&args.repo, &runtime)?;
+    image_resize_bench::run(&args.repo, &runtime)
 }
 
 fn parse_env(text: &str) -> anyhow::Result<(String, String)> {
