@@ -62,8 +62,11 @@ pub(crate) const KV_LIMITS: KvLimits = KvLimits {
 /// ```
 #[derive(Clone, Default)]
 pub struct KvStores {
-    stores: Arc<Mutex<HashMap<String, BTreeMap<String, Vec<u8>>>>>,
+    stores: Arc<Mutex<Stores>>,
 }
+
+/// Store name → key → value; keys sorted for stable `list-keys` pages.
+type Stores = HashMap<String, BTreeMap<String, Vec<u8>>>;
 
 impl KvStores {
     /// Sets `key` in `store` (created if needed), bypassing the guest limits.
@@ -117,8 +120,8 @@ impl KvStores {
     pub fn seed_file(&self, path: &std::path::Path) -> anyhow::Result<()> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading key-value seed file {}", path.display()))?;
-        let seed: HashMap<String, HashMap<String, serde_json::Value>> =
-            serde_json::from_str(&text).with_context(|| {
+        let seed: HashMap<String, HashMap<String, serde_json::Value>> = serde_json::from_str(&text)
+            .with_context(|| {
                 format!(
                     "{}: expected {{\"store\": {{\"key\": \"value\"}}}}",
                     path.display()
@@ -136,7 +139,7 @@ impl KvStores {
         Ok(())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, BTreeMap<String, Vec<u8>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Stores> {
         // A panic while holding the lock cannot leave a map half-updated in
         // a way later readers care about, so a poisoned lock is still used.
         self.stores.lock().unwrap_or_else(|e| e.into_inner())
@@ -202,11 +205,7 @@ impl KvView<'_> {
 }
 
 /// Checks one write against the limits.
-fn check_write(
-    store: &BTreeMap<String, Vec<u8>>,
-    key: &str,
-    value: &[u8],
-) -> Result<(), KvError> {
+fn check_write(store: &BTreeMap<String, Vec<u8>>, key: &str, value: &[u8]) -> Result<(), KvError> {
     if key.len() > KV_LIMITS.key_bytes {
         return Err(KvError::Other(format!(
             "key longer than {} bytes",
@@ -255,7 +254,12 @@ impl store::HostBucket for KvView<'_> {
         self.with(&bucket, |store| Ok(store.get(&key).cloned()))
     }
 
-    fn set(&mut self, bucket: Resource<Bucket>, key: String, value: Vec<u8>) -> Result<(), KvError> {
+    fn set(
+        &mut self,
+        bucket: Resource<Bucket>,
+        key: String,
+        value: Vec<u8>,
+    ) -> Result<(), KvError> {
         self.with(&bucket, |store| {
             check_write(store, &key, &value)?;
             store.insert(key, value);
