@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use edgekit::StatusCode;
 use edgekit::geo::Platform;
 use serde::Deserialize;
 
@@ -13,8 +14,6 @@ use crate::origin::Origin;
 
 /// `TIMEOUT_MS` unless set.
 pub const DEFAULT_TIMEOUT_MS: u64 = 5_000;
-/// `REDIRECT_STATUS` unless set.
-pub const DEFAULT_REDIRECT_STATUS: u16 = 302;
 /// `BLOCK_MESSAGE` unless set.
 pub const DEFAULT_BLOCK_MESSAGE: &str = "This service is not available in your country.";
 
@@ -35,8 +34,8 @@ pub struct Config {
     #[serde(default)]
     pub mode: Mode,
     /// 301, 302, 307 or 308.
-    #[serde(default = "default_redirect_status")]
-    pub redirect_status: u16,
+    #[serde(default)]
+    pub redirect_status: RedirectStatus,
     /// Routes tried in order when the chosen origin fails (proxy mode).
     #[serde(default)]
     pub fallback: Vec<String>,
@@ -84,6 +83,35 @@ impl From<PlatformName> for Platform {
     }
 }
 
+/// `REDIRECT_STATUS`: the redirects a browser follows to another site.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum RedirectStatus {
+    /// 301 Moved Permanently.
+    #[serde(rename = "301")]
+    Moved,
+    /// 302 Found.
+    #[default]
+    #[serde(rename = "302")]
+    Found,
+    /// 307 Temporary Redirect (keeps the method and body).
+    #[serde(rename = "307")]
+    Temporary,
+    /// 308 Permanent Redirect (keeps the method and body).
+    #[serde(rename = "308")]
+    Permanent,
+}
+
+impl From<RedirectStatus> for StatusCode {
+    fn from(status: RedirectStatus) -> StatusCode {
+        match status {
+            RedirectStatus::Moved => StatusCode::MOVED_PERMANENTLY,
+            RedirectStatus::Found => StatusCode::FOUND,
+            RedirectStatus::Temporary => StatusCode::TEMPORARY_REDIRECT,
+            RedirectStatus::Permanent => StatusCode::PERMANENT_REDIRECT,
+        }
+    }
+}
+
 /// How a visitor reaches the chosen origin.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -93,10 +121,6 @@ pub enum Mode {
     Redirect,
     /// Fetch from the origin and stream its answer back.
     Proxy,
-}
-
-fn default_redirect_status() -> u16 {
-    DEFAULT_REDIRECT_STATUS
 }
 
 fn default_timeout_ms() -> u64 {

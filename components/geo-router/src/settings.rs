@@ -56,16 +56,6 @@ impl Settings {
             ip_rules: config.ip_rules,
             fallback: config.fallback,
         })?;
-        let redirect_status = match config.redirect_status {
-            301 | 302 | 307 | 308 => StatusCode::from_u16(config.redirect_status)
-                .map_err(|_| ConfigError::invalid("REDIRECT_STATUS", "not a status"))?,
-            other => {
-                return Err(ConfigError::invalid(
-                    "REDIRECT_STATUS",
-                    format!("{other} is not 301, 302, 307 or 308"),
-                ));
-            }
-        };
         if !(1..=MAX_TIMEOUT_MS).contains(&config.timeout_ms) {
             return Err(ConfigError::invalid(
                 "TIMEOUT_MS",
@@ -76,7 +66,7 @@ impl Settings {
             platform: config.platform.map(Platform::from),
             router,
             mode: config.mode,
-            redirect_status,
+            redirect_status: config.redirect_status.into(),
             timeout: Duration::from_millis(config.timeout_ms),
             blocked: config.block_countries,
             block_message: config
