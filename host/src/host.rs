@@ -2,9 +2,8 @@
 
 use crate::keyvalue::KvStores;
 use crate::outbound::Outbound;
-use crate::visitor::Visitor;
-use wasmtime_wasi_config::WasiConfigVariables;
 use crate::request::{Setup, State};
+use crate::visitor::Visitor;
 use crate::{Failure, FailureKind, Limits, Stats, StreamingExchange};
 use anyhow::Context;
 use bytes::{Bytes, BytesMut};
@@ -15,6 +14,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use wasmtime::component::Linker;
+use wasmtime_wasi_config::WasiConfigVariables;
 
 /// A `wasi:http` component compiled and linked once; every request gets a
 /// fresh instance with its own limits, stdio and outgoing-request policy.

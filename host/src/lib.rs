@@ -35,25 +35,25 @@ mod component;
 mod deadline;
 mod egress;
 mod engine;
+pub mod gallery;
 mod host;
 mod keyvalue;
 mod limits;
 mod outbound;
 mod request;
 mod serve;
-pub mod gallery;
 mod stats;
-mod visitor;
 pub mod template;
+mod visitor;
 
 pub use cargo_build::build_crate;
-pub use host::{Exchange, Host, HostBuilder};
-pub use keyvalue::KvStores;
-pub use visitor::Visitor;
 /// The SDK's platform presets and geo type, which [`HostBuilder::visitor`]
 /// and `edgekit serve --geo` play.
 pub use edgekit::geo::{Continent, Geo, Platform};
+pub use host::{Exchange, Host, HostBuilder};
+pub use keyvalue::KvStores;
 pub use limits::Limits;
 pub use outbound::{Outcome, OutgoingRecord};
 pub use request::{PendingStats, ResponseBody, StreamingExchange};
 pub use stats::{Failure, FailureKind, Stats};
+pub use visitor::Visitor;

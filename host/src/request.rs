@@ -2,12 +2,11 @@
 //! the response handed back as soon as the guest sets it.
 
 use crate::capture::Capture;
-use crate::keyvalue::{KvStores, KvView};
-use crate::visitor::Visitor;
-use wasmtime_wasi_config::{WasiConfig, WasiConfigVariables};
 use crate::deadline::WasmClock;
+use crate::keyvalue::{KvStores, KvView};
 use crate::limits::MemoryTracker;
 use crate::outbound::{Outbound, OutboundHooks};
+use crate::visitor::Visitor;
 use crate::{Failure, FailureKind, Limits, Stats};
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
@@ -23,6 +22,7 @@ use tokio::task::JoinHandle;
 use wasmtime::Store;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_config::{WasiConfig, WasiConfigVariables};
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode, Scheme};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};

@@ -270,10 +270,20 @@ fn serve_seeds_key_value_stores_from_flags_and_a_file() {
 #[test]
 fn serve_refuses_a_bad_geo_flag() {
     let output = Command::new(env!("CARGO_BIN_EXE_edgekit"))
-        .args(["serve", GEO, "--geo", "country=Germany", "--addr", "127.0.0.1:0"])
+        .args([
+            "serve",
+            GEO,
+            "--geo",
+            "country=Germany",
+            "--addr",
+            "127.0.0.1:0",
+        ])
         .output()
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("not an ISO 3166-1 alpha-2 country code"), "{stderr}");
+    assert!(
+        stderr.contains("not an ISO 3166-1 alpha-2 country code"),
+        "{stderr}"
+    );
 }

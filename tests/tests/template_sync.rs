@@ -23,12 +23,12 @@ fn checked() -> Vec<(&'static str, Vec<Key>)> {
             edgekit::config::keys::<template_probe::Config>(),
         ),
         (
-            "components/markdown",
-            edgekit::config::keys::<markdown::config::Config>(),
-        ),
-        (
             "components/anon-proxy",
             edgekit::config::keys::<anon_proxy::config::Config>(),
+        ),
+        (
+            "components/markdown",
+            edgekit::config::keys::<markdown::config::Config>(),
         ),
         (
             "components/image-resize",

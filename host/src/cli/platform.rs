@@ -70,11 +70,12 @@ impl PlatformArgs {
 }
 
 fn parse_kv(text: &str) -> anyhow::Result<(String, String, String)> {
-    let (store, rest) = text
-        .split_once(':')
-        .context("expected STORE:KEY=VALUE")?;
+    let (store, rest) = text.split_once(':').context("expected STORE:KEY=VALUE")?;
     let (key, value) = rest.split_once('=').context("expected STORE:KEY=VALUE")?;
-    anyhow::ensure!(!key.is_empty(), "expected STORE:KEY=VALUE (the key is empty)");
+    anyhow::ensure!(
+        !key.is_empty(),
+        "expected STORE:KEY=VALUE (the key is empty)"
+    );
     Ok((store.to_string(), key.to_string(), value.to_string()))
 }
 

@@ -248,3 +248,24 @@ fn a_config_type_must_be_a_struct() {
     let e = load_from::<HashMap<String, String>, _>([("A", "b")]).unwrap_err();
     assert!(e.to_string().contains("must be a struct"), "{e}");
 }
+
+#[test]
+fn a_platform_field_is_an_enum_that_keeps_the_other_problems() {
+    use crate::geo::Platform;
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct C {
+        platform: Option<Platform>,
+        port: u16,
+    }
+    let c: C = load_from([("PLATFORM", "Cloudflare"), ("PORT", "80")]).unwrap();
+    assert_eq!(c.platform, Some(Platform::Cloudflare));
+    let e = err::<C>(&[("PLATFORM", "akamai"), ("PORT", "x")]);
+    assert_eq!(e.problems().len(), 2, "{e}");
+    assert_eq!(
+        keys::<C>()[0].kind,
+        Kind::Enum(vec!["fastedge", "cloudflare", "fastly", "generic"])
+    );
+    let json: Platform = serde_json::from_str("\"fastly\"").unwrap();
+    assert_eq!(json, Platform::Fastly);
+}

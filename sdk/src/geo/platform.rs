@@ -231,9 +231,30 @@ impl FromStr for Platform {
 }
 
 impl<'de> serde::Deserialize<'de> for Platform {
-    /// From its name, so a component's config can hold a `Platform`.
+    /// From its name, in any case, so a component's config can hold a
+    /// `Platform`. Read as an enum, so `edgekit::config` reports it with
+    /// the other keys and lists its options in `keys()`.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Platform, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Platform;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("fastedge, cloudflare, fastly or generic")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Platform, E> {
+                text.parse().map_err(E::custom)
+            }
+            fn visit_enum<A: serde::de::EnumAccess<'de>>(
+                self,
+                data: A,
+            ) -> Result<Platform, A::Error> {
+                use serde::de::VariantAccess;
+                let (name, variant) = data.variant::<std::borrow::Cow<'de, str>>()?;
+                variant.unit_variant()?;
+                self.visit_str(&name)
+            }
+        }
+        const NAMES: &[&str] = &["fastedge", "cloudflare", "fastly", "generic"];
+        deserializer.deserialize_enum("Platform", NAMES, Visit)
     }
 }
