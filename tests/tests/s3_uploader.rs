@@ -314,7 +314,10 @@ async fn post_with_a_path_and_a_declared_length_works_too() {
     assert_stored(&storage, "empty", b"");
 }
 
-fn form(boundary: &str, fields: &[(&str, Option<&str>, Option<&str>, &[u8])]) -> Bytes {
+/// One form field: name, file name, content type, bytes.
+type FormField<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
+
+fn form(boundary: &str, fields: &[FormField<'_>]) -> Bytes {
     let mut out = Vec::new();
     for (name, filename, content_type, value) in fields {
         out.extend_from_slice(
