@@ -1,6 +1,6 @@
 #[edgekit::edge_handler]
-fn handle(body: String) -> String {
-    body
+fn handle(_body: u32) -> &'static str {
+    "wrong argument"
 }
 
 fn main() {}
