@@ -610,7 +610,17 @@ async fn an_existing_key_is_409_and_kept_unless_overwrite_is_on() {
         .unwrap();
     assert_eq!(ex.response.status(), 409);
     assert_eq!(methods(&ex).last().unwrap(), "DELETE uploadId");
-    assert_eq!(ex.stats.stderr, "");
+    // S3 may answer the conditional write before it has read the whole
+    // part, closing the body the SDK was still writing: that one line may
+    // be logged, nothing else.
+    assert!(
+        ex.stats
+            .stderr
+            .lines()
+            .all(|line| line.contains("the request body was cut short")),
+        "{}",
+        ex.stats.stderr
+    );
     assert_stored(&storage, "taken.bin", &original);
     assert_eq!(storage.keys(), ["taken.bin"]);
     storage.assert_no_open_uploads();
