@@ -22,29 +22,11 @@ impl Host {
     /// # Ok(()) }
     /// ```
     pub async fn serve(self, listener: TcpListener) -> anyhow::Result<()> {
-        loop {
-            let (stream, _) = match listener.accept().await {
-                Ok(accepted) => accepted,
-                Err(error) => {
-                    // Usually out of file descriptors: wait for some to close.
-                    eprintln!("accept failed: {error}");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            };
+        serve_http1(listener, move |request| {
             let host = self.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request| {
-                    let host = host.clone();
-                    async move { Ok::<_, Infallible>(host.answer(request).await) }
-                });
-                // A client that goes away mid-request is not the server's problem.
-                let _ = http1::Builder::new()
-                    .keep_alive(true)
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
+            async move { host.answer(request).await }
+        })
+        .await
     }
 
     async fn answer(&self, request: http::Request<Incoming>) -> http::Response<ResponseBody> {
@@ -85,5 +67,38 @@ impl Host {
                 response
             }
         }
+    }
+}
+
+/// Accepts connections on `listener` until the process ends and answers
+/// each HTTP/1 request with `answer`: the loop under `Host::serve` and the
+/// template gallery.
+pub(crate) async fn serve_http1<F, Fut>(listener: TcpListener, answer: F) -> anyhow::Result<()>
+where
+    F: Fn(http::Request<Incoming>) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = http::Response<ResponseBody>> + Send + 'static,
+{
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                // Usually out of file descriptors: wait for some to close.
+                eprintln!("accept failed: {error}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let answer = answer.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let response = answer(request);
+                async move { Ok::<_, Infallible>(response.await) }
+            });
+            // A client that goes away mid-request is not the server's problem.
+            let _ = http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
     }
 }

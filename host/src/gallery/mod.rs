@@ -27,13 +27,8 @@ use crate::ResponseBody;
 use crate::template::Catalog;
 use entry::Entry;
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// The running gallery; cheap to clone.
@@ -90,27 +85,11 @@ impl Gallery {
 
     /// Answers HTTP/1 requests on `listener` until the process ends.
     pub async fn serve(self, listener: TcpListener) -> anyhow::Result<()> {
-        loop {
-            let (stream, _) = match listener.accept().await {
-                Ok(accepted) => accepted,
-                Err(error) => {
-                    eprintln!("accept failed: {error}");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            };
+        crate::serve::serve_http1(listener, move |request| {
             let gallery = self.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request| {
-                    let gallery = gallery.clone();
-                    async move { Ok::<_, Infallible>(gallery.answer(request).await) }
-                });
-                let _ = http1::Builder::new()
-                    .keep_alive(true)
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
+            async move { gallery.answer(request).await }
+        })
+        .await
     }
 
     async fn answer(&self, request: http::Request<Incoming>) -> http::Response<ResponseBody> {
