@@ -48,6 +48,24 @@ struct Bench {
     /// The edgekit repository (where `examples/` and `benches/` are).
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/.."))]
     repo: PathBuf,
+    /// Run only these parts of the benchmark (repeatable); all by default.
+    #[arg(long, value_enum)]
+    only: Vec<BenchPart>,
+}
+
+/// The parts of `edgekit bench`, each printing its own table.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum BenchPart {
+    /// The SDK's `hello` against the bare-`wasi` baseline.
+    Hello,
+    /// 1 GiB streamed through anon-proxy against a native client.
+    AnonProxy,
+    /// geo-router's routing decision against `hello`.
+    GeoRouter,
+    /// markdown in wasm against the same renderer native.
+    Markdown,
+    /// image-resize against libvips.
+    ImageResize,
 }
 
 #[derive(Args)]
@@ -157,12 +175,32 @@ const HELLO_MAX_BYTES: u64 = 90_000;
 const MAX_RATIO: f64 = 1.10;
 
 fn run_bench(args: Bench) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let wanted = |part| args.only.is_empty() || args.only.contains(&part);
+    if wanted(BenchPart::Hello) {
+        bench_hello(&args, &runtime)?;
+    }
+    if wanted(BenchPart::AnonProxy) {
+        anon_proxy_bench::run(&args.repo, &runtime)?;
+    }
+    if wanted(BenchPart::GeoRouter) {
+        geo_router_bench::run(&args.repo, &runtime)?;
+    }
+    if wanted(BenchPart::Markdown) {
+        markdown_bench::run(&args.repo, &runtime)?;
+    }
+    if wanted(BenchPart::ImageResize) {
+        image_resize_bench::run(&args.repo, &runtime)?;
+    }
+    Ok(())
+}
+
+fn bench_hello(args: &Bench, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
     let baseline = build_crate(&args.repo.join("benches/baseline-hello"))?;
     let hello = build_crate(&args.repo.join("examples/hello"))?;
     let size = |path: &PathBuf| std::fs::metadata(path).map(|m| m.len());
     let (baseline_size, hello_size) = (size(&baseline)?, size(&hello)?);
 
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let baseline_host = Host::builder(&baseline).build().await?;
         let hello_host = Host::builder(&hello).build().await?;
@@ -201,11 +239,7 @@ fn run_bench(args: Bench) -> anyhow::Result<()> {
         println!("| instantiate median ratio ≤ {MAX_RATIO:.2} | {inst:.2} | {} |", verdict(inst <= MAX_RATIO));
         println!("| request median ratio ≤ {MAX_RATIO:.2} | {req:.2} | {} |", verdict(req <= MAX_RATIO));
         anyhow::Ok(())
-    })?;
-    anon_proxy_bench::run(&args.repo, &runtime)?;
-    geo_router_bench::run(&args.repo, &runtime)?;
-    markdown_bench::run(&args.repo, &runtime)?;
-    image_resize_bench::run(&args.repo, &runtime)
+    })
 }
 
 fn parse_env(text: &str) -> anyhow::Result<(String, String)> {
