@@ -3,7 +3,7 @@
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use edgekit_host::template::Problems;
-use edgekit_host::{Host, bench, build_crate};
+use edgekit_host::{Host, build_crate};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -167,18 +167,15 @@ fn run_serve(mut args: Serve) -> anyhow::Result<()> {
 
 mod anon_proxy_bench;
 mod geo_router_bench;
+mod hello_bench;
 mod image_resize_bench;
 mod markdown_bench;
-
-/// Targets of the SDK against the hand-written baseline.
-const HELLO_MAX_BYTES: u64 = 90_000;
-const MAX_RATIO: f64 = 1.10;
 
 fn run_bench(args: Bench) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let wanted = |part| args.only.is_empty() || args.only.contains(&part);
     if wanted(BenchPart::Hello) {
-        bench_hello(&args, &runtime)?;
+        hello_bench::run(&args.repo, args.iterations, args.seconds, &runtime)?;
     }
     if wanted(BenchPart::AnonProxy) {
         anon_proxy_bench::run(&args.repo, &runtime)?;
@@ -193,53 +190,6 @@ fn run_bench(args: Bench) -> anyhow::Result<()> {
         image_resize_bench::run(&args.repo, &runtime)?;
     }
     Ok(())
-}
-
-fn bench_hello(args: &Bench, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
-    let baseline = build_crate(&args.repo.join("benches/baseline-hello"))?;
-    let hello = build_crate(&args.repo.join("examples/hello"))?;
-    let size = |path: &PathBuf| std::fs::metadata(path).map(|m| m.len());
-    let (baseline_size, hello_size) = (size(&baseline)?, size(&hello)?);
-
-    runtime.block_on(async {
-        let baseline_host = Host::builder(&baseline).build().await?;
-        let hello_host = Host::builder(&hello).build().await?;
-        let uri = "/?name=Ada";
-        let [b, h] = bench::measure_interleaved([&baseline_host, &hello_host], uri, args.iterations).await?;
-        let duration = Duration::from_secs(args.seconds);
-        let b_rps = bench::throughput(&baseline_host, uri, 2, duration).await?;
-        let h_rps = bench::throughput(&hello_host, uri, 2, duration).await?;
-
-        let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64();
-        let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
-        let inst = ratio(h.instantiate.median, b.instantiate.median);
-        let req = ratio(h.request.median, b.request.median);
-        println!("`GET {uri}`, {} requests each (interleaved), throughput with 2 in flight for {} s\n", args.iterations, args.seconds);
-        println!("| component | .wasm bytes | instantiate median | instantiate p99 | request median | request p99 | requests/s |");
-        println!("|---|---:|---:|---:|---:|---:|---:|");
-        for (name, bytes, m, rps) in [("baseline-hello (wasi crate)", baseline_size, b, b_rps), ("hello (edgekit)", hello_size, h, h_rps)] {
-            println!(
-                "| {name} | {bytes} | {} | {} | {} | {} | {rps:.0} |",
-                bench::micros(m.instantiate.median),
-                bench::micros(m.instantiate.p99),
-                bench::micros(m.request.median),
-                bench::micros(m.request.p99),
-            );
-        }
-        println!(
-            "| ratio hello / baseline | {:.2} | {inst:.2} | {:.2} | {req:.2} | {:.2} | {:.2} |",
-            hello_size as f64 / baseline_size as f64,
-            ratio(h.instantiate.p99, b.instantiate.p99),
-            ratio(h.request.p99, b.request.p99),
-            h_rps / b_rps,
-        );
-        println!();
-        println!("| target | value | |\n|---|---:|---|");
-        println!("| hello ≤ {HELLO_MAX_BYTES} bytes | {hello_size} | {} |", verdict(hello_size <= HELLO_MAX_BYTES));
-        println!("| instantiate median ratio ≤ {MAX_RATIO:.2} | {inst:.2} | {} |", verdict(inst <= MAX_RATIO));
-        println!("| request median ratio ≤ {MAX_RATIO:.2} | {req:.2} | {} |", verdict(req <= MAX_RATIO));
-        anyhow::Ok(())
-    })
 }
 
 fn parse_env(text: &str) -> anyhow::Result<(String, String)> {

@@ -146,7 +146,27 @@ impl OutboundHooks {
     }
 }
 
+/// How many writes a guest's outgoing body (its response, or a request it
+/// sends) may hold before the guest waits for the reader. Wasmtime's default
+/// of one makes guest and reader take turns on every chunk; a few chunks of
+/// slack let a streaming guest keep working while the reader drains, and
+/// bound what the host buffers per body to this times
+/// [`OUTGOING_BODY_CHUNK_BYTES`].
+const OUTGOING_BODY_BUFFER_CHUNKS: usize = 8;
+
+/// The most one write to an outgoing body may carry (`check-write`'s
+/// answer).
+const OUTGOING_BODY_CHUNK_BYTES: usize = 256 * 1024;
+
 impl WasiHttpHooks for OutboundHooks {
+    fn p2_outgoing_body_buffer_chunks(&mut self) -> usize {
+        OUTGOING_BODY_BUFFER_CHUNKS
+    }
+
+    fn p2_outgoing_body_chunk_size(&mut self) -> usize {
+        OUTGOING_BODY_CHUNK_BYTES
+    }
+
     fn send_request(
         &mut self,
         mut request: http::Request<WasiBody>,

@@ -225,7 +225,10 @@ impl Body {
             Kind::Full(bytes) => return W::write_and_flush(out, &bytes).await,
             Kind::Incoming(mut incoming) => {
                 let input = incoming.stream.stream().ok_or_else(unavailable)?;
-                stream::copy_all::<W>(out, input, incoming.len).await?
+                match incoming.len {
+                    Some(len) => stream::splice_exact::<W>(out, input, len).await?,
+                    None => stream::copy_all::<W>(out, input).await?,
+                }
             }
             Kind::Stream(body) => W::write_stream(body, out).await?,
         }

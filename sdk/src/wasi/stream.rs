@@ -12,7 +12,7 @@ use crate::Body;
 
 /// How much one read asks for: large enough to amortise the call, small
 /// enough to keep a streaming body's memory flat.
-pub(crate) const READ_CHUNK: u64 = 64 * 1024;
+pub(crate) const READ_CHUNK: u64 = 256 * 1024;
 
 /// The owner of an incoming body: kept alive until the body is dropped.
 pub(crate) enum Parent {
@@ -159,29 +159,54 @@ pub(crate) async fn write_all_and_flush<W: Wait>(
     flush::<W>(out).await
 }
 
-/// Copies everything from `input` to `out`, a chunk at a time, so a body of
-/// any size passes through in constant memory. With a known `len`, it stops
-/// after that many bytes instead of waiting for the end of the stream: the
-/// client may already have everything and close the connection.
-///
-/// WASI's `splice` would keep the bytes out of guest memory, but not every
-/// host implements it correctly (jco's fails), and components must run
-/// anywhere.
+/// Copies everything from `input` to `out`, a chunk at a time through guest
+/// memory, so a body of any size and unknown length passes through in
+/// constant memory.
 pub(crate) async fn copy_all<W: Wait>(
     out: &OutputStream,
     input: &InputStream,
-    len: Option<u64>,
 ) -> Result<(), CopyError> {
-    let mut left = len.unwrap_or(u64::MAX);
-    while left > 0 {
-        match input.read(left.min(READ_CHUNK)) {
+    loop {
+        match input.read(READ_CHUNK) {
             Ok(chunk) if chunk.is_empty() => W::wait(input.subscribe()).await,
-            Ok(chunk) => {
-                write_all::<W>(out, &chunk).await?;
-                left = left.saturating_sub(chunk.len() as u64);
-            }
+            Ok(chunk) => write_all::<W>(out, &chunk).await?,
             Err(StreamError::Closed) => return Ok(()),
             Err(e) => return Err(CopyError::Source(describe(e))),
+        }
+    }
+}
+
+/// Moves exactly `len` bytes from `input` to `out` inside the host
+/// (`splice`): a body whose length is known never passes through guest
+/// memory. It stops after `len` bytes instead of waiting for the end of the
+/// stream, since the client may already have sent everything and closed.
+///
+/// It uses `blocking-splice`, not `splice`: jco's `splice` cannot be called,
+/// and its `blocking-splice` neither waits for data nor reports the end of a
+/// stream. So only a known length is spliced, and when nothing moved this
+/// waits on the input itself. [`Wait::ready_to_splice`] keeps an async
+/// handler's other tasks running meanwhile.
+pub(crate) async fn splice_exact<W: Wait>(
+    out: &OutputStream,
+    input: &InputStream,
+    len: u64,
+) -> Result<(), CopyError> {
+    let mut left = len;
+    while left > 0 {
+        W::ready_to_splice(out, input).await;
+        match out.blocking_splice(input, left) {
+            Ok(0) => W::wait(input.subscribe()).await,
+            Ok(moved) => left = left.saturating_sub(moved),
+            // Either side may have failed: the output says which.
+            Err(e) => {
+                return Err(match out.check_write() {
+                    Err(destination) => CopyError::Destination(destination),
+                    Ok(_) if matches!(e, StreamError::Closed) => CopyError::Source(format!(
+                        "the body ended {left} bytes before its declared length"
+                    )),
+                    Ok(_) => CopyError::Source(describe(e)),
+                });
+            }
         }
     }
     Ok(())

@@ -10,7 +10,7 @@ use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 
 use wasip2::io::poll::Pollable;
-use wasip2::io::streams::OutputStream;
+use wasip2::io::streams::{InputStream, OutputStream};
 
 use crate::body::{StreamBody, write_stream};
 use crate::wasi::stream::{self, CopyError};
@@ -19,6 +19,10 @@ use crate::wasi::stream::{self, CopyError};
 pub(crate) trait Wait {
     /// Resolves once `pollable` is ready.
     fn wait(pollable: Pollable) -> impl Future<Output = ()>;
+
+    /// Resolves once a `blocking-splice` from `input` into `out` would not
+    /// block: at once for [`Block`], which may block anyway.
+    fn ready_to_splice(out: &OutputStream, input: &InputStream) -> impl Future<Output = ()>;
 
     /// Writes all of `data`, then flushes.
     fn write_and_flush(
@@ -44,6 +48,10 @@ pub(crate) struct Block;
 impl Wait for Block {
     fn wait(pollable: Pollable) -> impl Future<Output = ()> {
         pollable.block();
+        std::future::ready(())
+    }
+
+    fn ready_to_splice(_: &OutputStream, _: &InputStream) -> impl Future<Output = ()> {
         std::future::ready(())
     }
 
@@ -78,6 +86,11 @@ impl Wait for Yield {
             .schedule(pollable)
             .wait_for()
             .await;
+    }
+
+    async fn ready_to_splice(out: &OutputStream, input: &InputStream) {
+        Self::wait(input.subscribe()).await;
+        Self::wait(out.subscribe()).await;
     }
 
     async fn write_stream(
