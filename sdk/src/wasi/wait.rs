@@ -89,8 +89,13 @@ impl Wait for Yield {
     }
 
     async fn ready_to_splice(out: &OutputStream, input: &InputStream) {
-        Self::wait(input.subscribe()).await;
-        Self::wait(out.subscribe()).await;
+        // While a body streams, both sides are usually ready already: asking
+        // is one call, a trip through the reactor several.
+        for pollable in [input.subscribe(), out.subscribe()] {
+            if !pollable.ready() {
+                Self::wait(pollable).await;
+            }
+        }
     }
 
     async fn write_stream(
