@@ -41,6 +41,7 @@ mod keyvalue;
 mod limits;
 mod outbound;
 mod request;
+pub mod s3_server;
 mod serve;
 mod stats;
 pub mod template;

@@ -2,9 +2,11 @@
 //! `chromedriver` (Debian's `chromium` and `chromium-driver`, installed by
 //! `scripts/test`) over the W3C WebDriver protocol. Change a setting, apply,
 //! see the template answer with it; submit an invalid value, see the error
-//! next to its field.
+//! next to its field; upload a file through the S3 uploader's try-it form
+//! and resize an image through image-resize's.
 
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -22,9 +24,12 @@ impl Drop for Process {
     }
 }
 
-/// `edgekit serve` (the gallery) on a free port; returns it and its URL.
-fn start_gallery() -> (Process, String) {
-    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/components");
+/// `edgekit serve` (the gallery) of the templates in `folder` (relative to
+/// the repository) on a free port; returns it and its URL.
+fn start_gallery(folder: &str) -> (Process, String) {
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(folder);
     let mut child = Command::new(env!("CARGO_BIN_EXE_edgekit"))
         .args(["serve", "--addr", "127.0.0.1:0", "--templates"])
         .arg(templates)
@@ -161,6 +166,17 @@ impl Browser {
         );
     }
 
+    /// Types `text` into the element; for a file input, `text` is the path
+    /// of the file to choose.
+    fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css);
+        self.command(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+
     fn click(&self, css: &str) {
         let id = self.find(css);
         self.command("POST", &format!("/element/{id}/click"), Some(json!({})));
@@ -229,7 +245,7 @@ fn call(addr: &str, method: &str, path: &str, body: Option<Value>) -> Result<Val
 
 #[test]
 fn a_setting_changed_in_the_console_takes_effect_and_a_bad_one_is_shown_at_its_field() {
-    let (_gallery, url) = start_gallery();
+    let (_gallery, url) = start_gallery("tests/components");
     let browser = Browser::start();
     browser.open(&url);
 
@@ -278,4 +294,65 @@ fn a_setting_changed_in_the_console_takes_effect_and_a_bad_one_is_shown_at_its_f
     );
     browser.open(&format!("{url}template-probe/"));
     assert!(browser.text("body").contains("PROBE_WIDTH=1234"));
+}
+
+#[test]
+fn the_try_it_forms_upload_a_file_and_resize_an_image() {
+    let (_gallery, url) = start_gallery("components");
+    let browser = Browser::start();
+    browser.open(&url);
+
+    // Upload a file through the S3 uploader's form: the result names the
+    // stored key, its size and checksum.
+    let file = std::env::temp_dir().join(format!("edgekit-try-{}.txt", std::process::id()));
+    std::fs::write(&file, "uploaded from the console\n").unwrap();
+    assert_eq!(
+        browser.text("label[for='s3-uploader--try-file']"),
+        "File to upload"
+    );
+    browser.type_into("#s3-uploader--try-file", file.to_str().unwrap());
+    browser.click("#s3-uploader--try button[type=submit]");
+    let result = browser.wait_text("#s3-uploader--try-result", |t| {
+        t.starts_with("Stored") || t.starts_with("Not stored")
+    });
+    assert!(result.starts_with("Stored."), "{result}");
+    let name = file.file_name().unwrap().to_str().unwrap();
+    assert!(result.contains(name), "{result}");
+    assert!(result.contains("26 bytes"), "{result}");
+    let sha256: String = Sha256::digest(b"uploaded from the console\n")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(result.contains(&sha256), "{result}");
+
+    // The same file again: the uploader's refusal is shown.
+    browser.type_into("#s3-uploader--try-file", file.to_str().unwrap());
+    browser.click("#s3-uploader--try button[type=submit]");
+    let refused = browser.wait_text("#s3-uploader--try-result", |t| t.starts_with("Not stored"));
+    let _ = std::fs::remove_file(&file);
+    assert!(refused.contains("409"), "{refused}");
+
+    // Pick a width and a format for image-resize: the image shown is that
+    // wide, and its real size is written beside it.
+    browser.click("#image-resize--try-image option[value='/photo.jpg']");
+    browser.click("#image-resize--try-width option[value='200']");
+    browser.click("#image-resize--try-format option[value='webp']");
+    browser.click("#image-resize--try button[type=submit]");
+    let size = browser.wait_text("#image-resize--try-size", |t| t.contains(" px"));
+    assert_eq!(
+        size.split(',').take(2).collect::<Vec<_>>(),
+        ["200 × 150 px", " image/webp"],
+        "{size}"
+    );
+    assert_eq!(
+        browser.property("#image-resize--try-image-result", "naturalWidth"),
+        200
+    );
+    browser.click("#image-resize--try-width option[value='480']");
+    browser.click("#image-resize--try button[type=submit]");
+    browser.wait_text("#image-resize--try-size", |t| t.starts_with("480 × 360 px"));
+    assert_eq!(
+        browser.property("#image-resize--try-image-result", "naturalWidth"),
+        480
+    );
 }

@@ -99,6 +99,7 @@ async fn describe(entry: &Entry) -> Value {
         "version": template.version,
         "parameters": parameters,
         "links": links,
+        "tryForm": entry.try_form(),
         "running": current.host.is_some(),
         "problems": problems_json(&current.problems),
         "buildError": entry.wasm.as_ref().err(),
@@ -170,7 +171,7 @@ async fn apply(
         }
         values.set(key, text);
     }
-    let problems = entry.apply(values, state.origin).await;
+    let problems = entry.apply(values, &state.services).await;
     if problems.is_empty() {
         eprintln!("console: re-deployed {}", entry.template.name);
         json_response(StatusCode::OK, &json!({ "ok": true }))

@@ -1,6 +1,7 @@
 //! Demo values for the components edgekit ships, used when their
 //! `template.toml` has no `[demo]` table: they point at the gallery's demo
-//! origin.
+//! origin and its S3 server (whose generated credentials replace the
+//! `${S3_DEMO_...}` placeholders when the values are applied).
 
 use crate::template::TryLink;
 
@@ -54,6 +55,16 @@ pub(crate) fn for_template(name: &str) -> Option<(&'static str, Vec<TryLink>)> {
                 ),
             ],
         )),
+        // Anonymous uploads: the console's try-it form cannot hold a
+        // secret token, and the gallery listens on loopback. Files are kept
+        // small: they land in a temporary directory.
+        "s3-uploader" => Some((
+            "S3_ENDPOINT = \"http://s3.demo\"\nS3_BUCKET = \"uploads\"\nS3_PATH_STYLE = true\n\
+             S3_ACCESS_KEY_ID = \"${S3_DEMO_ACCESS_KEY_ID}\"\n\
+             S3_SECRET_ACCESS_KEY = \"${S3_DEMO_SECRET_ACCESS_KEY}\"\n\
+             ALLOW_ANONYMOUS = true\nMAX_UPLOAD_BYTES = 10485760",
+            Vec::new(),
+        )),
         _ => None,
     }
 }
@@ -64,7 +75,13 @@ mod tests {
 
     #[test]
     fn built_in_values_are_toml_and_links_are_paths() {
-        for name in ["markdown", "image-resize", "anon-proxy", "geo-router"] {
+        for name in [
+            "markdown",
+            "image-resize",
+            "anon-proxy",
+            "geo-router",
+            "s3-uploader",
+        ] {
             let (values, links) = for_template(name).unwrap();
             assert!(values.parse::<toml::Table>().is_ok(), "{name}: {values}");
             assert!(links.iter().all(|l| l.path.starts_with('/')), "{name}");

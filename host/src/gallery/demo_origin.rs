@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 /// The host name the templates use for the demo origin.
 pub const ORIGIN_HOST: &str = "origin.demo";
 
-const PAGES: [(&str, &str); 3] = [
+pub(crate) const PAGES: [(&str, &str); 3] = [
     ("index.md", include_str!("assets/demo/index.md")),
     ("guide.md", include_str!("assets/demo/guide.md")),
     ("tables.md", include_str!("assets/demo/tables.md")),

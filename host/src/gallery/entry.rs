@@ -2,11 +2,11 @@
 //! host running it with them.
 
 use super::builtin_demos;
-use super::demo_origin::ORIGIN_HOST;
+use super::services::Services;
+use super::try_forms::{self, TryForm};
 use crate::template::{Problem, Settings, Template, TryLink, Values};
 use crate::{Host, ResponseBody, build_crate};
 use hyper::body::Incoming;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use tokio::sync::RwLock;
 
@@ -59,19 +59,15 @@ impl Entry {
     }
 
     /// The demo values: `[demo]`, else built-in ones, else the examples of
-    /// the required parameters.
-    pub fn demo_values(&self) -> Values {
+    /// the required parameters; `${S3_DEMO_...}` placeholders in text
+    /// values are replaced by the gallery's S3 credentials.
+    pub fn demo_values(&self, services: &Services) -> Result<Values, Problem> {
         let mut values = Values::default();
+        let mut table = toml::Table::new();
         if let Some(demo) = &self.template.demo {
-            for (key, value) in &demo.values {
-                values.set_toml(key, value.clone());
-            }
+            table = demo.values.clone();
         } else if let Some((toml_text, _)) = builtin_demos::for_template(&self.template.name) {
-            if let Ok(table) = toml_text.parse::<toml::Table>() {
-                for (key, value) in table {
-                    values.set_toml(key, value);
-                }
-            }
+            table = toml_text.parse::<toml::Table>().unwrap_or_default();
         } else {
             for parameter in self.template.parameters.iter().filter(|p| p.required) {
                 if let Some(example) = &parameter.example {
@@ -79,7 +75,19 @@ impl Entry {
                 }
             }
         }
-        values
+        for (key, value) in table {
+            let value = match value {
+                toml::Value::String(text) => toml::Value::String(services.substitute(&key, &text)?),
+                other => other,
+            };
+            values.set_toml(key, value);
+        }
+        Ok(values)
+    }
+
+    /// The "try it" form, for the components edgekit ships.
+    pub fn try_form(&self) -> Option<TryForm> {
+        try_forms::for_template(&self.template.name)
     }
 
     /// The "try it" links.
@@ -99,7 +107,7 @@ impl Entry {
 
     /// Checks `values` and, when they are valid, re-deploys the template
     /// with them. Returns the problems (empty on success).
-    pub async fn apply(&self, values: Values, origin: SocketAddr) -> Vec<Problem> {
+    pub async fn apply(&self, values: Values, services: &Services) -> Vec<Problem> {
         let settings = match self.template.resolve(&values) {
             Ok(settings) => settings,
             Err(problems) => return problems.list,
@@ -113,9 +121,7 @@ impl Entry {
                 )];
             }
         };
-        let mut builder = Host::builder(wasm)
-            .inherit_stdio()
-            .route(ORIGIN_HOST, origin);
+        let mut builder = services.route(Host::builder(wasm).inherit_stdio());
         for (key, value) in settings.env() {
             builder = builder.env(key, value);
         }

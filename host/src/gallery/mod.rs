@@ -17,17 +17,21 @@
 mod api;
 mod builtin_demos;
 mod demo_origin;
+mod demo_s3;
 mod entry;
 mod images;
+mod services;
+mod try_forms;
 
 pub use demo_origin::ORIGIN_HOST;
+pub use demo_s3::{S3_BUCKET, S3_HOST};
 pub use entry::Built;
 
 use crate::ResponseBody;
 use crate::template::Catalog;
 use entry::Entry;
 use hyper::body::Incoming;
-use std::net::SocketAddr;
+use services::Services;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -39,7 +43,7 @@ pub struct Gallery {
 
 struct State {
     entries: Vec<Entry>,
-    origin: SocketAddr,
+    services: Services,
 }
 
 impl Gallery {
@@ -50,16 +54,19 @@ impl Gallery {
         catalog.templates.into_iter().map(Built::new).collect()
     }
 
-    /// Starts the demo origin and deploys each built template with its demo
-    /// settings (its `[demo]` table, else built-in demo values for the
-    /// components edgekit ships, else the examples of its required
-    /// parameters).
+    /// Starts the demo origin and the S3 server, and deploys each built
+    /// template with its demo settings (its `[demo]` table, else built-in
+    /// demo values for the components edgekit ships, else the examples of
+    /// its required parameters).
     pub async fn start(built: Vec<Built>) -> anyhow::Result<Gallery> {
-        let origin = demo_origin::start().await?;
+        let services = Services::start().await?;
         let mut entries = Vec::new();
         for built in built {
             let entry = Entry::new(built);
-            let problems = entry.apply(entry.demo_values(), origin).await;
+            let problems = match entry.demo_values(&services) {
+                Ok(values) => entry.apply(values, &services).await,
+                Err(problem) => vec![problem],
+            };
             if !problems.is_empty() {
                 eprintln!("template {} is not running:", entry.template.name);
                 for problem in &problems {
@@ -70,7 +77,7 @@ impl Gallery {
             entries.push(entry);
         }
         Ok(Gallery {
-            state: Arc::new(State { entries, origin }),
+            state: Arc::new(State { entries, services }),
         })
     }
 
@@ -83,13 +90,20 @@ impl Gallery {
             .collect()
     }
 
-    /// Answers HTTP/1 requests on `listener` until the process ends.
+    /// Answers HTTP/1 requests on `listener` until the process is asked to
+    /// stop (Ctrl-C, or SIGTERM on Unix); then removes the S3 server's files.
     pub async fn serve(self, listener: TcpListener) -> anyhow::Result<()> {
-        crate::serve::serve_http1(listener, move |request| {
+        let state = self.state.clone();
+        let serving = crate::serve::serve_http1(listener, move |request| {
             let gallery = self.clone();
             async move { gallery.answer(request).await }
-        })
-        .await
+        });
+        let result = tokio::select! {
+            result = serving => result,
+            () = stop_requested() => Ok(()),
+        };
+        state.services.clean_up();
+        result
     }
 
     async fn answer(&self, request: http::Request<Incoming>) -> http::Response<ResponseBody> {
@@ -115,5 +129,28 @@ impl Gallery {
             return api::redirect(&format!("/{name}/{query}"));
         }
         entry.forward(request, name.len() + 1).await
+    }
+}
+
+/// Resolves when the process is asked to stop.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -1,5 +1,6 @@
 // The edgekit console: builds one form per template from the API's
-// description of its template.toml, applies values, shows field errors.
+// description of its template.toml, applies values, shows field errors, and
+// offers a small "try it" form for the templates that have one.
 "use strict";
 
 const api = "/_console/api";
@@ -81,6 +82,11 @@ function render(template) {
       list.append(el("li", {}, el("a", { href: link.href, target: "_blank", rel: "noopener", text: link.title })));
     }
     section.append(el("h3", { text: "Try it" }), list);
+  }
+  const trying = tryForm(template);
+  if (trying) {
+    if (!template.links.length) section.append(el("h3", { text: "Try it" }));
+    section.append(trying);
   }
 
   const form = el("form", { novalidate: true, "aria-label": `Settings of ${template.title}` });
@@ -171,6 +177,156 @@ async function submit(template, form, message, general) {
     message.className = "message bad";
     message.textContent = `Not applied: ${error}`;
   }
+}
+
+// "Try it" forms: each one talks to the running template under /<name>/.
+
+function tryForm(template) {
+  const form = template.tryForm;
+  if (!form) return null;
+  if (form.kind === "upload") return uploadForm(template);
+  if (form.kind === "image") return imageForm(template, form);
+  if (form.kind === "page") return pageForm(template, form);
+  return null;
+}
+
+function select(id, label, options, chosen) {
+  const node = el("select", { id, name: id });
+  for (const [value, text] of options) node.append(el("option", { value, text, selected: value === chosen }));
+  return el("div", { class: "field" }, el("label", { for: id, text: label }), node);
+}
+
+function sizeText(bytes) {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB (${bytes} bytes)`;
+}
+
+function facts(pairs) {
+  const list = el("dl", { class: "facts" });
+  for (const [name, value] of pairs) list.append(el("dt", { text: name }), el("dd", {}, el("code", { text: String(value) })));
+  return list;
+}
+
+// The answer of a request that failed: the component's JSON error, else its text.
+async function failure(response) {
+  const text = await response.text();
+  let message = text.trim();
+  try {
+    message = JSON.parse(text).error ?? message;
+  } catch {
+    // not JSON: keep the text
+  }
+  return `${response.status} ${response.statusText}${message ? `: ${message}` : ""}`;
+}
+
+function uploadForm(template) {
+  const id = `${template.name}--try`;
+  const form = el("form", { class: "try-form", id, "aria-label": `Try ${template.title}: upload a file` });
+  const file = el("input", { type: "file", id: `${id}-file`, name: "file", "aria-describedby": `${id}-hint` });
+  const result = el("div", { class: "result", id: `${id}-result`, role: "status" });
+  form.append(
+    el("div", { class: "field" },
+      el("label", { for: file.id, text: "File to upload" }),
+      el("p", { class: "hint", id: `${id}-hint`, text: "Sent as a form upload; its name becomes the key unless the settings say otherwise." }),
+      file),
+    el("div", { class: "actions" }, el("button", { type: "submit", text: "Upload" })),
+    result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!file.files.length) {
+      result.className = "result bad";
+      result.textContent = "Choose a file first.";
+      file.focus();
+      return;
+    }
+    const body = new FormData();
+    body.append("file", file.files[0]);
+    result.className = "result";
+    result.textContent = "Uploading…";
+    try {
+      const response = await fetch(`/${template.name}/`, { method: "POST", body });
+      if (!response.ok) {
+        result.className = "result bad";
+        result.textContent = `Not stored: ${await failure(response)}`;
+        return;
+      }
+      const stored = await response.json();
+      result.className = "result ok";
+      result.replaceChildren(
+        el("p", { text: "Stored." }),
+        facts([["Key", stored.key], ["Size", sizeText(stored.size)], ["SHA-256", stored.sha256], ["ETag", stored.etag]]));
+    } catch (error) {
+      result.className = "result bad";
+      result.textContent = `Not stored: ${error}`;
+    }
+  });
+  return form;
+}
+
+function imageForm(template, spec) {
+  const id = `${template.name}--try`;
+  const form = el("form", { class: "try-form", id, "aria-label": `Try ${template.title}: resize an image` });
+  const result = el("div", { class: "result", id: `${id}-result`, role: "status" });
+  form.append(
+    el("div", { class: "row" },
+      select(`${id}-image`, "Source image", spec.images.map((path) => [path, path.slice(1)]), spec.images[0]),
+      select(`${id}-width`, "Width (px)", spec.widths.map((w) => [String(w), String(w)]), String(spec.widths[2] ?? spec.widths[0])),
+      select(`${id}-format`, "Format", spec.formats.map((f) => [f, f]), spec.formats[0])),
+    el("div", { class: "actions" }, el("button", { type: "submit", text: "Resize" })),
+    result);
+  let shown = null;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const value = (name) => form.querySelector(`#${id}-${name}`).value;
+    const query = new URLSearchParams({ w: value("width"), format: value("format") });
+    const url = `/${template.name}${value("image")}?${query}`;
+    result.className = "result";
+    result.textContent = "Resizing…";
+    try {
+      const response = await fetch(url);
+      if (!response.ok) {
+        result.className = "result bad";
+        result.textContent = `Not resized: ${await failure(response)}`;
+        return;
+      }
+      const blob = await response.blob();
+      if (shown) URL.revokeObjectURL(shown);
+      shown = URL.createObjectURL(blob);
+      const image = el("img", { id: `${id}-image-result`, src: shown, alt: `${value("image").slice(1)} resized to ${value("width")} px wide` });
+      const size = el("p", { id: `${id}-size`, text: "Loading…" });
+      image.addEventListener("load", () => {
+        size.textContent = `${image.naturalWidth} × ${image.naturalHeight} px, ${blob.type || "unknown type"}, ${sizeText(blob.size)}`;
+      });
+      image.addEventListener("error", () => {
+        size.textContent = `The browser cannot show this ${blob.type || "file"} (${sizeText(blob.size)}).`;
+      });
+      result.className = "result ok";
+      result.replaceChildren(size, el("p", {}, el("a", { href: url, target: "_blank", rel: "noopener", text: url })), image);
+    } catch (error) {
+      result.className = "result bad";
+      result.textContent = `Not resized: ${error}`;
+    }
+  });
+  return form;
+}
+
+function pageForm(template, spec) {
+  const id = `${template.name}--try`;
+  const form = el("form", { class: "try-form", id, "aria-label": `Try ${template.title}: open a page` });
+  const result = el("div", { class: "result", id: `${id}-result` });
+  form.append(
+    select(`${id}-page`, "Page", spec.pages.map((page) => [page, page]), spec.pages[0]),
+    el("div", { class: "actions" }, el("button", { type: "submit", text: "Open" })),
+    result);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const url = `/${template.name}/${form.querySelector(`#${id}-page`).value}`;
+    // Sandboxed: the page is shown, its scripts (if any got through) do not run.
+    const frame = el("iframe", { id: `${id}-frame`, src: url, title: `${url}, as the template renders it`, sandbox: "" });
+    result.replaceChildren(el("p", {}, el("a", { href: url, target: "_blank", rel: "noopener", text: `Open ${url} in a new tab` })), frame);
+  });
+  return form;
 }
 
 async function load() {
