@@ -18,7 +18,6 @@ mod endpoint;
 mod form;
 mod hex;
 mod key;
-mod part;
 mod presign;
 mod proxy;
 mod reply;
@@ -26,6 +25,7 @@ mod s3;
 mod settings;
 pub mod sign;
 mod source;
+mod spool;
 mod upload;
 mod xml;
 

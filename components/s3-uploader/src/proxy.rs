@@ -54,7 +54,7 @@ pub async fn handle(request: Request, settings: &Settings) -> Result<Response, E
     }
     let name = key::key_from_path(path).map_err(bad_key)?;
     let destination = destination(settings, &name)?;
-    store(body, destination, content_type, settings).await
+    store(body, destination, content_type, declared_length, settings).await
 }
 
 async fn from_form(body: Body, boundary: &str, settings: &Settings) -> Result<Response, Error> {
@@ -70,7 +70,8 @@ async fn from_form(body: Body, boundary: &str, settings: &Settings) -> Result<Re
     let content_type = file
         .content_type
         .unwrap_or_else(|| "application/octet-stream".into());
-    let plan = plan(destination, content_type, settings);
+    // The file's length is not the form's: it is found at the closing boundary.
+    let plan = plan(destination, content_type, None, settings);
     let stored = upload::upload(&settings.s3, &plan, &mut FileField(&mut form))
         .await
         .map_err(reply::upload_error)?;
@@ -84,9 +85,10 @@ async fn store(
     mut body: Body,
     destination: Destination,
     content_type: String,
+    length: Option<u64>,
     settings: &Settings,
 ) -> Result<Response, Error> {
-    let plan = plan(destination, content_type, settings);
+    let plan = plan(destination, content_type, length, settings);
     let stored = upload::upload(&settings.s3, &plan, &mut body)
         .await
         .map_err(reply::upload_error)?;
@@ -96,7 +98,12 @@ async fn store(
     ))
 }
 
-fn plan(destination: Destination, content_type: String, settings: &Settings) -> Plan<'_> {
+fn plan(
+    destination: Destination,
+    content_type: String,
+    length: Option<u64>,
+    settings: &Settings,
+) -> Plan<'_> {
     Plan {
         destination,
         content_type,
@@ -104,6 +111,7 @@ fn plan(destination: Destination, content_type: String, settings: &Settings) -> 
         max_bytes: settings.max_upload_bytes,
         part_size: settings.part_size,
         write: settings.write,
+        length,
     }
 }
 

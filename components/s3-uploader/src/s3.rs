@@ -3,15 +3,16 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
-use edgekit::{FetchOptions, StatusCode, fetch_with};
+use edgekit::{Body, FetchOptions, StatusCode, fetch_with};
 use sha2::{Digest, Sha256};
 
 use crate::endpoint::{Bucket, query_value};
 use crate::hex::hex;
-use crate::part::Part;
 use crate::sign::{Payload, Signer};
 use crate::xml;
+
+/// The SHA-256 of no bytes: the payload hash of bodiless requests.
+const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// The largest S3 answer body read (error documents, upload ids).
 const MAX_ANSWER: usize = 64 * 1024;
@@ -86,12 +87,14 @@ impl S3 {
         &self.signer
     }
 
-    /// `PutObject`: `body` whole, whose SHA-256 is `sha256`. Returns the ETag.
+    /// `PutObject`: `body`, `len` bytes, whose signature covers `payload`.
+    /// Returns the ETag.
     pub async fn put_object(
         &self,
         key: &str,
-        body: Part,
-        sha256: &str,
+        body: Body,
+        len: u64,
+        payload: Payload<'_>,
         content_type: &str,
         write: Write,
     ) -> Result<String, S3Error> {
@@ -100,7 +103,7 @@ impl S3 {
         if write == Write::IfAbsent {
             headers.push(("if-none-match", "*".to_owned()));
         }
-        let answer = self.send("PUT", &url, &headers, body, Some(sha256)).await?;
+        let answer = self.send("PUT", &url, &headers, body, len, payload).await?;
         Ok(answer.etag)
     }
 
@@ -112,9 +115,7 @@ impl S3 {
     ) -> Result<Multipart, S3Error> {
         let url = self.bucket.object_url_with_query(key, "uploads=");
         let headers = [("content-type", content_type.to_owned())];
-        let answer = self
-            .send("POST", &url, &headers, Part::default(), None)
-            .await?;
+        let answer = self.send_empty("POST", &url, &headers).await?;
         let upload_id = xml::element(&answer.body, "UploadId")
             .filter(|id| !id.is_empty())
             .ok_or_else(|| {
@@ -127,8 +128,16 @@ impl S3 {
         })
     }
 
-    /// `UploadPart`: the next part of `upload`.
-    pub async fn upload_part(&self, upload: &mut Multipart, body: Part) -> Result<(), S3Error> {
+    /// `UploadPart`: the next part of `upload`, `len` bytes. Its payload is
+    /// `UNSIGNED-PAYLOAD` (the headers stay signed): the part streams out
+    /// as it is read, before its hash could be known, and hashing every
+    /// byte a second time in the guest would halve the throughput.
+    pub async fn upload_part(
+        &self,
+        upload: &mut Multipart,
+        body: Body,
+        len: u64,
+    ) -> Result<(), S3Error> {
         let number = upload.parts.len() as u32 + 1;
         let url = self.bucket.object_url_with_query(
             &upload.key,
@@ -137,8 +146,9 @@ impl S3 {
                 query_value(&upload.upload_id)
             ),
         );
-        let sha256 = body.sha256();
-        let answer = self.send("PUT", &url, &[], body, Some(&sha256)).await?;
+        let answer = self
+            .send("PUT", &url, &[], body, len, Payload::Unsigned)
+            .await?;
         upload.parts.push((number, answer.etag));
         Ok(())
     }
@@ -162,9 +172,16 @@ impl S3 {
             headers.push(("if-none-match", "*".to_owned()));
         }
         let sha256 = hex(&Sha256::digest(document.as_bytes()));
-        let body = Part::from(Bytes::from(document));
+        let len = document.len() as u64;
         let answer = self
-            .send("POST", &url, &headers, body, Some(&sha256))
+            .send(
+                "POST",
+                &url,
+                &headers,
+                Body::from(document),
+                len,
+                Payload::Sha256(&sha256),
+            )
             .await?;
         // A failure can come as a `200` whose body is an `<Error>`.
         if xml::root_is(&answer.body, "Error") {
@@ -182,9 +199,7 @@ impl S3 {
             &upload.key,
             &format!("uploadId={}", query_value(&upload.upload_id)),
         );
-        self.send("DELETE", &url, &[], Part::default(), None)
-            .await
-            .map(drop)
+        self.send_empty("DELETE", &url, &[]).await.map(drop)
     }
 
     /// `CopyObject` within the bucket. Returns the ETag.
@@ -196,9 +211,7 @@ impl S3 {
             ("x-amz-metadata-directive", "REPLACE".to_owned()),
             ("content-type", content_type.to_owned()),
         ];
-        let answer = self
-            .send("PUT", &url, &headers, Part::default(), None)
-            .await?;
+        let answer = self.send_empty("PUT", &url, &headers).await?;
         if xml::root_is(&answer.body, "Error") {
             return Err(S3Error::Refused {
                 status: 200,
@@ -211,37 +224,35 @@ impl S3 {
     /// `DeleteObject`.
     pub async fn delete(&self, key: &str) -> Result<(), S3Error> {
         let url = self.bucket.object_url(key);
-        self.send("DELETE", &url, &[], Part::default(), None)
-            .await
-            .map(drop)
+        self.send_empty("DELETE", &url, &[]).await.map(drop)
     }
 
+    /// A request without a body.
+    async fn send_empty(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, String)],
+    ) -> Result<Answer, S3Error> {
+        let payload = Payload::Sha256(EMPTY_SHA256);
+        self.send(method, url, headers, Body::empty(), 0, payload)
+            .await
+    }
+
+    /// Signs and sends a request whose body is `len` bytes.
     async fn send(
         &self,
         method: &str,
         url: &str,
         headers: &[(&str, String)],
-        body: Part,
-        sha256: Option<&str>,
+        body: Body,
+        len: u64,
+        payload: Payload<'_>,
     ) -> Result<Answer, S3Error> {
-        let empty_hash;
-        let sha256 = match sha256 {
-            Some(hash) => hash,
-            None => {
-                empty_hash = body.sha256();
-                &empty_hash
-            }
-        };
         let plain: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
         let signed = self
             .signer
-            .headers(
-                method,
-                url,
-                &plain,
-                Payload::Sha256(sha256),
-                SystemTime::now(),
-            )
+            .headers(method, url, &plain, payload, SystemTime::now())
             .map_err(|e| S3Error::Unreachable(e.to_string()))?;
         let mut request = http::Request::builder().method(method).uri(url);
         for (name, value) in headers {
@@ -253,9 +264,9 @@ impl S3 {
         // Always said explicitly: S3-compatible servers check the length of
         // a signed payload, and a streamed part or a bodyless DELETE would
         // otherwise have none.
-        request = request.header("content-length", body.len().to_string());
+        request = request.header("content-length", len.to_string());
         let request = request
-            .body(body.into_body())
+            .body(body)
             .map_err(|e| S3Error::Unreachable(e.to_string()))?;
         let options = FetchOptions::new()
             .connect_timeout(Duration::from_secs(10))

@@ -16,7 +16,9 @@ use aws_smithy_runtime_api::client::identity::Identity;
 pub enum Payload<'a> {
     /// The body's SHA-256, hex: the server checks the bytes against it.
     Sha256(&'a str),
-    /// `UNSIGNED-PAYLOAD`: presigned URLs, whose body is not known yet.
+    /// `UNSIGNED-PAYLOAD`: presigned URLs, whose body is not known yet,
+    /// and bodies streamed before their hash is known. The headers (and
+    /// the declared length) stay signed.
     Unsigned,
 }
 

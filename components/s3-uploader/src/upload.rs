@@ -1,16 +1,29 @@
 //! Streaming an upload into the bucket: one `PutObject` when it fits in a
-//! part, a multipart upload beyond, aborted on any failure. At most one part
-//! is held in memory.
+//! part, a multipart upload beyond, aborted on any failure.
+//!
+//! The client's bytes go through a [`Spool`] that part requests take them
+//! from, so reading overlaps with sending. With a declared length the parts
+//! are known up front and stream straight through (a little read-ahead is
+//! all that is held); without one, a part is held until it is complete,
+//! while the previous one is still being sent.
 
-use bytes::Bytes;
+use std::future::poll_fn;
+use std::pin::pin;
+use std::task::Poll;
+
 use edgekit::StatusCode;
 use sha2::{Digest, Sha256};
 
 use crate::content_type::{Allowed, SNIFF_BYTES};
 use crate::hex::hex;
-use crate::part::Part;
 use crate::s3::{Multipart, S3, S3Error, Write};
+use crate::sign::Payload;
 use crate::source::{ReadError, Source};
+use crate::spool::Spool;
+
+/// Bytes read ahead of the part being sent: enough to keep both sides
+/// busy, small beside a part.
+const READ_AHEAD: usize = 1024 * 1024;
 
 /// Where the object goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +52,8 @@ pub struct Plan<'a> {
     pub part_size: usize,
     /// Fail on an existing key, or replace it.
     pub write: Write,
+    /// The body's length, when the client declared it.
+    pub length: Option<u64>,
 }
 
 /// A stored object.
@@ -98,23 +113,23 @@ impl UploadError {
     }
 }
 
-/// Reads a part from `source`: up to `part_size` bytes (`carry` first),
-/// keeping any excess in `carry`.
-struct Reader<'a, S> {
+/// The client's bytes on their way into the spool: counted against the
+/// limit and hashed, once each.
+struct Intake<'a, S> {
     source: &'a mut S,
-    carry: Option<Bytes>,
+    spool: Spool,
     total: u64,
     max_bytes: u64,
+    declared: Option<u64>,
     hasher: Sha256,
     ended: bool,
 }
 
-impl<S: Source> Reader<'_, S> {
-    /// The next chunk from the client, counted against the limit and
-    /// hashed; `None` at the end.
-    async fn pull(&mut self) -> Result<Option<Bytes>, UploadError> {
+impl<S: Source> Intake<'_, S> {
+    /// Moves the next chunk into the spool; `false` at the end.
+    async fn read(&mut self) -> Result<bool, UploadError> {
         if self.ended {
-            return Ok(None);
+            return Ok(false);
         }
         match self.source.next_chunk().await.map_err(UploadError::Read)? {
             Some(chunk) => {
@@ -123,48 +138,69 @@ impl<S: Source> Reader<'_, S> {
                     return Err(UploadError::TooLarge);
                 }
                 self.hasher.update(&chunk);
-                Ok(Some(chunk))
+                self.spool.push(chunk);
+                Ok(true)
+            }
+            None if self.declared.is_some_and(|length| self.total < length) => {
+                Err(UploadError::Read(ReadError::bad_request(
+                    "the upload ended before its declared length",
+                )))
             }
             None => {
                 self.ended = true;
-                Ok(None)
+                Ok(false)
             }
         }
     }
 
-    /// The next part: `part_size` bytes, or fewer at the end, as the
-    /// chunks they arrived in.
-    async fn part(&mut self, part_size: usize) -> Result<Part, UploadError> {
-        let mut part = Part::default();
-        while part.len() < part_size {
-            let chunk = match self.carry.take() {
-                Some(chunk) => chunk,
-                None => match self.pull().await? {
-                    Some(chunk) => chunk,
-                    None => break,
-                },
-            };
-            let room = part_size - part.len();
-            if chunk.len() > room {
-                part.push(chunk.slice(..room));
-                self.carry = Some(chunk.slice(room..));
-            } else {
-                part.push(chunk);
-            }
-        }
-        Ok(part)
+    /// Reads until at least `n` bytes are spooled or the body ends.
+    async fn fill(&mut self, n: usize) -> Result<(), UploadError> {
+        while self.spool.len() < n && self.read().await? {}
+        Ok(())
     }
 
-    /// Whether more bytes follow what was read (the next chunk is kept).
-    async fn has_more(&mut self) -> Result<bool, UploadError> {
-        while self.carry.is_none() {
-            match self.pull().await? {
-                Some(chunk) if chunk.is_empty() => {}
-                Some(chunk) => self.carry = Some(chunk),
-                None => return Ok(false),
+    /// Reads to the end, keeping fewer than `limit` bytes spooled (a body
+    /// taking bytes out makes room).
+    async fn read_ahead(&mut self, limit: usize) -> Result<(), UploadError> {
+        loop {
+            self.spool.room(limit).await;
+            if !self.read().await? {
+                return Ok(());
             }
         }
-        Ok(true)
+    }
+
+    /// Runs `send` to its end while reading ahead up to `limit` spooled
+    /// bytes. A read failure fails the body in flight (if it still waits
+    /// for bytes) and is returned beside `send`'s result: it is the cause
+    /// the client needs.
+    async fn while_sending<T>(
+        &mut self,
+        limit: usize,
+        send: impl Future<Output = T>,
+    ) -> (T, Result<(), UploadError>) {
+        let spool = self.spool.clone();
+        let mut send = pin!(send);
+        let mut ahead = pin!(self.read_ahead(limit));
+        let mut read = None;
+        let sent = poll_fn(|cx| {
+            if read.is_none()
+                && let Poll::Ready(result) = ahead.as_mut().poll(cx)
+            {
+                if result.is_err() {
+                    spool.fail();
+                }
+                read = Some(result);
+            }
+            send.as_mut().poll(cx)
+        })
+        .await;
+        (sent, read.unwrap_or(Ok(())))
+    }
+
+    /// The hex SHA-256 of everything read.
+    fn sha256(&self) -> String {
+        hex(&self.hasher.clone().finalize())
     }
 }
 
@@ -174,21 +210,37 @@ pub async fn upload<S: Source>(
     plan: &Plan<'_>,
     source: &mut S,
 ) -> Result<Stored, UploadError> {
-    let mut reader = Reader {
+    let spool = Spool::default();
+    let mut intake = Intake {
         source,
-        carry: None,
+        spool: spool.clone(),
         total: 0,
         max_bytes: plan.max_bytes,
+        declared: plan.length,
         hasher: Sha256::new(),
         ended: false,
     };
-    let first = reader.part(plan.part_size).await?;
     // The first bytes decide the type check, before anything is sent.
+    intake.fill(SNIFF_BYTES).await?;
     plan.allowed
-        .check(&plan.content_type, &first.head(SNIFF_BYTES))
+        .check(&plan.content_type, &spool.head(SNIFF_BYTES))
         .map_err(UploadError::Type)?;
-    if !reader.has_more().await? {
-        return single(s3, plan, first, reader.hasher.finalize().as_slice()).await;
+    let part_size = plan.part_size as u64;
+    match (plan.length, &plan.destination) {
+        // Known to fit in one request, and the key does not depend on the
+        // bytes: they stream straight through.
+        (Some(length), Destination::Key(key)) if length > 0 && length <= part_size => {
+            return streamed_single(s3, plan, &mut intake, key, length).await;
+        }
+        (Some(length), _) if length > part_size => {}
+        // Otherwise one byte past a part tells whether a single request
+        // does.
+        _ => {
+            intake.fill(plan.part_size + 1).await?;
+            if intake.ended {
+                return buffered_single(s3, plan, &mut intake).await;
+            }
+        }
     }
     let key = match &plan.destination {
         Destination::Key(key) => key.clone(),
@@ -198,11 +250,10 @@ pub async fn upload<S: Source>(
         .create_multipart(&key, &plan.content_type)
         .await
         .map_err(UploadError::S3)?;
-    match parts(s3, plan, &mut reader, &mut upload, first).await {
+    match parts(s3, plan, &mut intake, &mut upload).await {
         Ok(etag) => {
-            let sha256 = hex(&reader.hasher.finalize());
-            let size = reader.total;
-            finish(s3, plan, &upload.key, etag, sha256, size).await
+            let sha256 = intake.sha256();
+            finish(s3, plan, &upload.key, etag, sha256, intake.total).await
         }
         Err(error) => {
             // The original error is what the client needs; a failed abort
@@ -218,71 +269,112 @@ pub async fn upload<S: Source>(
     }
 }
 
-/// Uploads every part from `first` on and completes the upload.
+/// Uploads every part and completes the upload. With a declared length a
+/// part's request starts at once and takes the bytes as they come; without
+/// one, a part is sent once it is complete (or the body ended).
 async fn parts<S: Source>(
     s3: &S3,
     plan: &Plan<'_>,
-    reader: &mut Reader<'_, S>,
+    intake: &mut Intake<'_, S>,
     upload: &mut Multipart,
-    first: Part,
 ) -> Result<String, UploadError> {
-    let mut part = first;
+    let mut sent = 0u64;
+    let limit = match plan.length {
+        Some(_) => READ_AHEAD,
+        None => plan.part_size + READ_AHEAD,
+    };
     loop {
-        s3.upload_part(upload, part)
-            .await
-            .map_err(UploadError::S3)?;
-        if !reader.has_more().await? {
+        let len = match plan.length {
+            Some(length) => (length - sent).min(plan.part_size as u64),
+            None => {
+                intake.fill(plan.part_size).await?;
+                intake.spool.len().min(plan.part_size) as u64
+            }
+        };
+        if len == 0 {
             break;
         }
         if upload.parts.len() as u64 >= crate::config::MAX_PARTS {
             return Err(UploadError::TooLarge);
         }
-        part = reader.part(plan.part_size).await?;
+        let body = intake.spool.body(len);
+        let (uploaded, read) = intake
+            .while_sending(limit, s3.upload_part(upload, body, len))
+            .await;
+        read?;
+        uploaded.map_err(UploadError::S3)?;
+        sent += len;
     }
     let write = match plan.destination {
         Destination::Key(_) => plan.write,
         // The staging key is fresh; the final copy is what lands.
         Destination::ContentAddressed { .. } => Write::Overwrite,
     };
-    s3.complete(upload, write).await.map_err(|error| {
-        if error.is_precondition_failed() {
-            UploadError::Exists
-        } else {
-            UploadError::S3(error)
-        }
+    s3.complete(upload, write).await.map_err(conflict_or_s3)
+}
+
+/// One `PutObject` of a declared length, streamed as it is read: its
+/// payload is `UNSIGNED-PAYLOAD`, since the hash is only known at the end.
+async fn streamed_single<S: Source>(
+    s3: &S3,
+    plan: &Plan<'_>,
+    intake: &mut Intake<'_, S>,
+    key: &str,
+    length: u64,
+) -> Result<Stored, UploadError> {
+    let body = intake.spool.body(length);
+    let put = s3.put_object(
+        key,
+        body,
+        length,
+        Payload::Unsigned,
+        &plan.content_type,
+        plan.write,
+    );
+    let (etag, read) = intake.while_sending(READ_AHEAD, put).await;
+    read?;
+    let etag = etag.map_err(conflict_or_s3)?;
+    Ok(Stored {
+        key: key.to_owned(),
+        size: intake.total,
+        etag,
+        sha256: intake.sha256(),
+        multipart: false,
     })
 }
 
-/// One `PutObject` for a body that fits in a part.
-async fn single(
+/// One `PutObject` of a body read whole (it ended within a part): its
+/// SHA-256 is known, so it is signed.
+async fn buffered_single<S: Source>(
     s3: &S3,
     plan: &Plan<'_>,
-    body: Part,
-    digest: &[u8],
+    intake: &mut Intake<'_, S>,
 ) -> Result<Stored, UploadError> {
-    let sha256 = hex(digest);
+    let sha256 = intake.sha256();
     let key = match &plan.destination {
         Destination::Key(key) => key.clone(),
         Destination::ContentAddressed {
             prefix, extension, ..
         } => format!("{prefix}{sha256}{extension}"),
     };
-    let size = body.len() as u64;
     let write = match plan.destination {
         Destination::Key(_) => plan.write,
         // The same key means the same bytes: replacing them changes nothing.
         Destination::ContentAddressed { .. } => Write::Overwrite,
     };
+    let size = intake.total;
+    let body = intake.spool.body(size);
     let etag = s3
-        .put_object(&key, body, &sha256, &plan.content_type, write)
+        .put_object(
+            &key,
+            body,
+            size,
+            Payload::Sha256(&sha256),
+            &plan.content_type,
+            write,
+        )
         .await
-        .map_err(|error| {
-            if error.is_precondition_failed() {
-                UploadError::Exists
-            } else {
-                UploadError::S3(error)
-            }
-        })?;
+        .map_err(conflict_or_s3)?;
     Ok(Stored {
         key,
         size,
@@ -290,6 +382,14 @@ async fn single(
         sha256,
         multipart: false,
     })
+}
+
+fn conflict_or_s3(error: S3Error) -> UploadError {
+    if error.is_precondition_failed() {
+        UploadError::Exists
+    } else {
+        UploadError::S3(error)
+    }
 }
 
 /// After a completed multipart upload: content-addressed objects move from
