@@ -1,6 +1,7 @@
 //! `POST /` streams the request body back unchanged, with the same
-//! `Content-Type`. The body is copied a chunk at a time as it arrives, so
-//! any size passes in constant guest memory.
+//! `Content-Type`. A body with a `Content-Length` is spliced inside the host
+//! and never enters guest memory; one without is copied a chunk at a time as
+//! it arrives. Either way any size passes in constant guest memory.
 
 use edgekit::header::{ALLOW, CONTENT_TYPE, HeaderValue};
 use edgekit::{IntoResponse, Method, Request, Response, StatusCode};
