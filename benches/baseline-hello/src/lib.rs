@@ -6,6 +6,10 @@ use wasi::http::types::{
     Fields, IncomingRequest, OutgoingBody, OutgoingResponse, ResponseOutparam,
 };
 
+#[path = "../../percent_decode.rs"]
+mod percent_decode;
+use percent_decode::percent_decode;
+
 struct Hello;
 
 impl Guest for Hello {
@@ -39,33 +43,6 @@ impl Guest for Hello {
         drop(stream);
         OutgoingBody::finish(outgoing_body, None).expect("finish");
     }
-}
-
-/// Decodes `application/x-www-form-urlencoded` text (`+` and `%XX`).
-fn percent_decode(input: &str) -> String {
-    let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match input
-                    .get(i + 1..i + 3)
-                    .map(|hex| u8::from_str_radix(hex, 16))
-                {
-                    Some(Ok(b)) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 wasi::http::proxy::export!(Hello);

@@ -13,6 +13,10 @@ use wasi::http::types::{
     ResponseOutparam, Scheme,
 };
 
+#[path = "../../percent_decode.rs"]
+mod percent_decode;
+use percent_decode::percent_decode;
+
 struct Hello;
 
 impl Guest for Hello {
@@ -95,33 +99,6 @@ fn to_http(request: &IncomingRequest) -> http::Request<()> {
     *http_request.uri_mut() = uri;
     *http_request.headers_mut() = headers;
     http_request
-}
-
-/// Decodes `application/x-www-form-urlencoded` text (`+` and `%XX`).
-fn percent_decode(input: &str) -> String {
-    let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match input
-                    .get(i + 1..i + 3)
-                    .map(|hex| u8::from_str_radix(hex, 16))
-                {
-                    Some(Ok(b)) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 wasi::http::proxy::export!(Hello);
