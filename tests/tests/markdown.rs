@@ -857,6 +857,10 @@ async fn pathological_input_renders_within_the_deadline() {
         ),
         ("10,000-deep ordered list", ordered_markers.into_bytes()),
         ("100,000 nested <div>", "<div>".repeat(100_000).into_bytes()),
+        (
+            "100,000 <div never closed (raw HTML passed to the sanitizer)",
+            "<div ".repeat(100_000).into_bytes(),
+        ),
         ("100,000 *", "*a".repeat(100_000).into_bytes()),
         (
             "100,000 * and raw HTML (the sanitizer runs)",

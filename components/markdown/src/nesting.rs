@@ -26,7 +26,7 @@ pub fn max_depth(html: &str) -> usize {
     let bytes = html.as_bytes();
     let (mut depth, mut max) = (0usize, 0usize);
     let mut at = 0;
-    while let Some(offset) = memchr(b'<', &bytes[at..]) {
+    while let Some(offset) = memchr::memchr(b'<', &bytes[at..]) {
         let tag = &bytes[at + offset + 1..];
         at += offset + 1;
         match tag.first() {
@@ -37,8 +37,14 @@ pub fn max_depth(html: &str) -> usize {
                     .position(|c| !c.is_ascii_alphanumeric())
                     .unwrap_or(tag.len());
                 let name = &tag[..name_len];
-                let end = memchr(b'>', tag).unwrap_or(tag.len());
-                let self_closed = end > 0 && tag[end - 1] == b'/';
+                // The tag ends at the first `>`; a `<` before it means it
+                // never closes (and counts as open). Stopping there keeps the
+                // whole scan linear: 100,000 `<div ` without any `>` would
+                // otherwise each be searched to the end of the document.
+                let self_closed = match memchr::memchr2(b'<', b'>', tag) {
+                    Some(end) => tag[end] == b'>' && end > 0 && tag[end - 1] == b'/',
+                    None => false,
+                };
                 let void = VOID.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(name));
                 if !void && !self_closed {
                     depth += 1;
@@ -49,10 +55,6 @@ pub fn max_depth(html: &str) -> usize {
         }
     }
     max
-}
-
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
 }
 
 #[cfg(test)]
@@ -77,5 +79,14 @@ mod tests {
             "the comment's <div> counts"
         );
         assert_eq!(max_depth(&"<blockquote>\n".repeat(100_000)), 100_000);
+    }
+
+    #[test]
+    fn tags_that_never_close_are_counted_in_linear_time() {
+        // Quadratic work here (each tag searched to the end for its `>`)
+        // would be 10¹¹ steps: the test would not finish.
+        assert_eq!(max_depth(&"<div ".repeat(200_000)), 200_000);
+        assert_eq!(max_depth("<x-y title=\"<\" />"), 1, "errs deep");
+        assert_eq!(max_depth("<x-y/><p>"), 1);
     }
 }

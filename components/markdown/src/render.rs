@@ -133,6 +133,19 @@ impl Renderer {
 
     /// Renders `markdown` into an HTML fragment.
     pub fn render(&self, markdown: &str) -> Rendered {
+        let (formatted, title) = self.format(markdown);
+        let html = match formatted {
+            Formatted::Final(html) => html,
+            Formatted::ToSanitize(html, sanitizer) => sanitizer.clean(&html),
+        };
+        Rendered { html, title }
+    }
+
+    /// Parses and formats `markdown`, and returns its first heading's text.
+    /// The syntax tree lives only in here: it is freed before the sanitizer
+    /// builds its own tree of the output, so the two never take memory at
+    /// the same time (together they are ~80 times the Markdown's size).
+    fn format<'s>(&'s self, markdown: &str) -> (Formatted<'s>, Option<String>) {
         let arena = Arena::new();
         let root = parse_document(&arena, markdown, &self.options);
         let mut title = None;
@@ -156,24 +169,30 @@ impl Renderer {
                 *literal = filtered;
             }
         }
-        let html = match &self.sanitizer {
+        let formatted = match &self.sanitizer {
             // Without raw HTML, Comrak's own safe output is already what the
             // sanitizer would keep: dangerous URLs emptied, nothing else to
             // remove. The sanitizer's HTML parser is the slow part.
-            Some(_) if !has_raw_html => format(root, &self.safe_options),
+            Some(_) if !has_raw_html => Formatted::Final(format(root, &self.safe_options)),
             Some(sanitizer) => {
                 let html = format(root, &self.options);
                 if nesting::max_depth(&html) <= MAX_SANITIZED_DEPTH {
-                    sanitizer.clean(&html)
+                    Formatted::ToSanitize(html, sanitizer)
                 } else {
-                    format(root, &self.safe_options)
+                    Formatted::Final(format(root, &self.safe_options))
                 }
             }
-            None => format(root, &self.options),
+            None => Formatted::Final(format(root, &self.options)),
         };
         let title = title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-        Rendered { html, title }
+        (formatted, title)
     }
+}
+
+/// Formatted HTML: the answer, or what the sanitizer still has to clean.
+enum Formatted<'s> {
+    Final(String),
+    ToSanitize(String, &'s Sanitizer),
 }
 
 /// The HTML for a parsed document.

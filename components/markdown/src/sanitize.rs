@@ -70,7 +70,16 @@ impl Sanitizer {
 
     /// `html` with everything outside the allowlist removed.
     pub fn clean(&self, html: &str) -> String {
-        self.builder.clean(html).to_string()
+        let document = self.builder.clean(html);
+        // Serialized straight into a buffer of about the output's size: the
+        // `Display` route serializes into a growing buffer and then copies
+        // it again into a second growing `String`.
+        let mut out = Vec::with_capacity(html.len());
+        // Writing into a `Vec` cannot fail.
+        let _ = document.write_to(&mut out);
+        // html5ever writes only UTF-8 (`Display` relies on that too).
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
