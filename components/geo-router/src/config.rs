@@ -1,6 +1,10 @@
 //! [`Config`]: the parameters as environment variables (see
-//! `template.toml`), each parsed and checked on its own by the SDK; the
-//! checks across keys are in [`Settings`](crate::settings::Settings).
+//! `template.toml`), declared as an `edgekit::config` type. It is the
+//! reference for the keys, their kinds and options (`edgekit::config::keys`,
+//! the template sync test) and for how each value reads; the component
+//! itself reads them with [`Params`](crate::params::Params), which a native
+//! test holds to this type's rules, and checks them across keys in
+//! [`Settings`](crate::settings::Settings).
 
 use std::collections::HashMap;
 
@@ -72,6 +76,16 @@ pub enum PlatformName {
     Generic,
 }
 
+impl PlatformName {
+    /// Each option by its name in `PLATFORM`.
+    pub const OPTIONS: [(&str, Platform); 4] = [
+        ("fastedge", Platform::FastEdge),
+        ("cloudflare", Platform::Cloudflare),
+        ("fastly", Platform::Fastly),
+        ("generic", Platform::Generic),
+    ];
+}
+
 impl From<PlatformName> for Platform {
     fn from(name: PlatformName) -> Platform {
         match name {
@@ -101,6 +115,16 @@ pub enum RedirectStatus {
     Permanent,
 }
 
+impl RedirectStatus {
+    /// Each option by its text in `REDIRECT_STATUS`.
+    pub const OPTIONS: [(&str, StatusCode); 4] = [
+        ("301", StatusCode::MOVED_PERMANENTLY),
+        ("302", StatusCode::FOUND),
+        ("307", StatusCode::TEMPORARY_REDIRECT),
+        ("308", StatusCode::PERMANENT_REDIRECT),
+    ];
+}
+
 impl From<RedirectStatus> for StatusCode {
     fn from(status: RedirectStatus) -> StatusCode {
         match status {
@@ -121,6 +145,11 @@ pub enum Mode {
     Redirect,
     /// Fetch from the origin and stream its answer back.
     Proxy,
+}
+
+impl Mode {
+    /// Each option by its name in `MODE`.
+    pub const OPTIONS: [(&str, Mode); 2] = [("redirect", Mode::Redirect), ("proxy", Mode::Proxy)];
 }
 
 fn default_timeout_ms() -> u64 {

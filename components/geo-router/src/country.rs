@@ -27,6 +27,14 @@ impl Country {
         Some(Country { code, continent })
     }
 
+    /// Like [`parse`](Self::parse), with the reason when `text` is not a
+    /// country (for configuration errors).
+    pub fn read(text: &str) -> Result<Country, String> {
+        Country::parse(text).ok_or_else(|| {
+            format!("{text:?} is not an upper-case ISO 3166-1 country code such as DE")
+        })
+    }
+
     /// The two-letter code.
     pub fn code(&self) -> &str {
         // Two ASCII upper-case letters, checked in `parse`.
@@ -48,11 +56,7 @@ impl fmt::Display for Country {
 impl<'de> Deserialize<'de> for Country {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Country, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Country::parse(&text).ok_or_else(|| {
-            de::Error::custom(format!(
-                "{text:?} is not an upper-case ISO 3166-1 country code such as DE"
-            ))
-        })
+        Country::read(&text).map_err(de::Error::custom)
     }
 }
 

@@ -37,17 +37,19 @@ async fn geo_router(req: Request) -> Result<Response, Error> {
             let decision = Decision {
                 route: &chosen.name,
                 country: visitor.country,
-                via: &via.to_string(),
+                via: via.name(),
             };
             Ok(decorate(response, &settings, &decision, true))
         }
         Mode::Proxy => {
-            let served = proxy::forward(req, &path, &settings, route).await;
+            // Boxed: the proxy's state is large, and an unboxed future would
+            // make every request (redirects too) carry and move it.
+            let served = Box::pin(proxy::forward(req, &path, &settings, route)).await;
             let via = if served.fell_back { Via::Fallback } else { via };
             let decision = Decision {
                 route: &settings.router.route(served.route).name,
                 country: visitor.country,
-                via: &via.to_string(),
+                via: via.name(),
             };
             Ok(decorate(served.response, &settings, &decision, false))
         }

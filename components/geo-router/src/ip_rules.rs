@@ -22,16 +22,20 @@ impl Cidr {
         };
         Some(Cidr(net.trunc()))
     }
+
+    /// Like [`parse`](Self::parse), with the reason when `text` is not a
+    /// network (for configuration errors).
+    pub fn read(text: &str) -> Result<Cidr, String> {
+        Cidr::parse(text).ok_or_else(|| {
+            format!("{text:?} is not a network such as 203.0.113.0/24 or 2001:db8::/32")
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for Cidr {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Cidr, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Cidr::parse(&text).ok_or_else(|| {
-            de::Error::custom(format!(
-                "{text:?} is not a network such as 203.0.113.0/24 or 2001:db8::/32"
-            ))
-        })
+        Cidr::read(&text).map_err(de::Error::custom)
     }
 }
 

@@ -2,8 +2,8 @@
 //! continent, by redirect or as a proxy with failover, and answers `451`
 //! where the operator must not serve.
 //!
-//! Each request: load and check the configuration (a bad one answers the
-//! SDK's configuration-error page), read the visitor's country from the
+//! Each request (a fresh instance): read and check the configuration (a
+//! bad one answers the SDK's configuration-error page), read the visitor's country from the
 //! trusted platform's header (or `?geo_country=` when allowed), block,
 //! choose a route, then redirect or proxy. See `template.toml` for the
 //! parameters and `README.md` for the operator's guide.
@@ -16,7 +16,9 @@ pub mod config;
 mod country;
 mod forward;
 mod ip_rules;
+mod json;
 mod origin;
+mod params;
 mod presets;
 mod proxy;
 mod replay;

@@ -35,18 +35,27 @@ impl Origin {
         if uri.query().is_some() {
             return Err(format!("{text:?} has a query; give a base URL"));
         }
+        // Built without `format!`: this runs for every route on every request.
+        let mut scheme_and_authority =
+            String::with_capacity(scheme.len() + 3 + authority.as_str().len());
+        scheme_and_authority.push_str(scheme);
+        scheme_and_authority.push_str("://");
+        scheme_and_authority.push_str(authority.as_str());
         Ok(Origin {
-            scheme_and_authority: format!("{scheme}://{authority}"),
+            scheme_and_authority,
             base_path: uri.path().trim_end_matches('/').to_string(),
         })
     }
 
     /// The URL for a request's path and query (`/a?b=1`) on this origin.
     pub fn url_for(&self, path_and_query: &str) -> String {
-        format!(
-            "{}{}{}",
-            self.scheme_and_authority, self.base_path, path_and_query
-        )
+        let mut url = String::with_capacity(
+            self.scheme_and_authority.len() + self.base_path.len() + path_and_query.len(),
+        );
+        url.push_str(&self.scheme_and_authority);
+        url.push_str(&self.base_path);
+        url.push_str(path_and_query);
+        url
     }
 }
 

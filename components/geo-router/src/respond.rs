@@ -17,7 +17,7 @@ pub struct Decision<'a> {
     /// The visitor's country, if known.
     pub country: Option<Country>,
     /// The rule that chose the route.
-    pub via: &'a str,
+    pub via: &'static str,
 }
 
 /// Adds `Vary` (appended to any the origin sent), `Cache-Control: private`
@@ -38,10 +38,17 @@ pub fn decorate(
     }
     if settings.debug_header {
         let country = decision.country.as_ref().map_or("unknown", Country::code);
-        let text = format!(
-            "{}; country={country}; via={}",
-            decision.route, decision.via
-        );
+        // `route; country=CC; via=rule`, built without `format!`.
+        let mut text = String::with_capacity(decision.route.len() + 40);
+        for part in [
+            decision.route,
+            "; country=",
+            country,
+            "; via=",
+            decision.via,
+        ] {
+            text.push_str(part);
+        }
         if let Ok(value) = HeaderValue::try_from(text) {
             headers.insert(DEBUG_HEADER, value);
         }

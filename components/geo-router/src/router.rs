@@ -1,7 +1,6 @@
 //! [`Router`]: which route a visitor goes to, from `ROUTES`, `GROUPS`,
 //! `IP_RULES` and `FALLBACK`, checked against each other when it is built.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 
@@ -41,30 +40,39 @@ pub enum Via {
     Fallback,
 }
 
-impl fmt::Display for Via {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Via {
+    /// Its name in the debug header.
+    pub fn name(self) -> &'static str {
+        match self {
             Via::Ip => "ip",
             Via::Country => "country",
             Via::Group => "group",
             Via::Continent => "continent",
             Via::Default => "default",
             Via::Fallback => "fallback",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Via {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
 /// A route, by its index in the router.
 pub type RouteId = usize;
 
-/// The routing table.
+/// The routing table. Plain vectors searched in order rather than hash
+/// maps: tables are small, built once per request (every request is a
+/// fresh instance), and looked up once.
 #[derive(Debug, Clone)]
 pub struct Router {
     routes: Vec<Route>,
-    by_country: HashMap<Country, RouteId>,
+    by_country: Vec<(Country, RouteId)>,
     /// Each member of a routed group, with the group's route.
-    by_group_member: HashMap<Country, RouteId>,
-    by_continent: HashMap<Continent, RouteId>,
+    by_group_member: Vec<(Country, RouteId)>,
+    by_continent: Vec<(Continent, RouteId)>,
     default: RouteId,
     fallback: Vec<RouteId>,
     ip_rules: IpRules<RouteId>,
@@ -73,12 +81,12 @@ pub struct Router {
 /// What `ROUTES`, `GROUPS`, `IP_RULES` and `FALLBACK` hold once each has
 /// parsed on its own.
 pub struct Tables {
-    /// `ROUTES`.
-    pub routes: HashMap<String, Origin>,
-    /// `GROUPS`.
-    pub groups: HashMap<String, Vec<Country>>,
+    /// `ROUTES`, each name once.
+    pub routes: Vec<(String, Origin)>,
+    /// `GROUPS`, each name once.
+    pub groups: Vec<(String, Vec<Country>)>,
     /// `IP_RULES`.
-    pub ip_rules: HashMap<Cidr, String>,
+    pub ip_rules: Vec<(Cidr, String)>,
     /// `FALLBACK`.
     pub fallback: Vec<String>,
 }
@@ -97,7 +105,7 @@ enum Key {
 /// keys they mean the continent (route one of those countries through a
 /// group of its own). Any other name must be one `IP_RULES` or `FALLBACK`
 /// leads to, or it could never be taken (a typo, most likely).
-fn classify(key: &str, groups: &HashMap<String, Vec<Country>>, referenced: &[&str]) -> Option<Key> {
+fn classify(key: &str, groups: &[(String, Vec<Country>)], referenced: &[&str]) -> Option<Key> {
     if key == DEFAULT {
         return Some(Key::Default);
     }
@@ -108,7 +116,7 @@ fn classify(key: &str, groups: &HashMap<String, Vec<Country>>, referenced: &[&st
     if let Some(country) = Country::parse(key) {
         return Some(Key::Country(country));
     }
-    if groups.contains_key(key) {
+    if groups.iter().any(|(name, _)| name == key) {
         return Some(Key::Group);
     }
     referenced.contains(&key).then_some(Key::Named)
@@ -119,7 +127,7 @@ impl Router {
     /// would make the choice ambiguous.
     pub fn new(tables: Tables) -> Result<Router, ConfigError> {
         let Tables {
-            routes: route_map,
+            routes: mut entries,
             groups,
             ip_rules,
             fallback,
@@ -127,36 +135,34 @@ impl Router {
         check_groups(&groups)?;
         // Routes only an address rule or a failover leads to may have any name.
         let referenced: Vec<&str> = ip_rules
-            .values()
+            .iter()
+            .map(|(_, name)| name)
             .chain(&fallback)
             .map(String::as_str)
             .collect();
-        // Sorted, so ids (and any error) do not depend on hash order.
-        let mut entries: Vec<(String, Origin)> = route_map.into_iter().collect();
+        // Sorted, so ids (and any error) do not depend on the order written.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
 
         let mut routes = Vec::with_capacity(entries.len());
-        let mut by_country = HashMap::new();
-        let mut by_group_member = HashMap::new();
-        let mut by_continent = HashMap::new();
+        let mut by_country = Vec::new();
+        let mut by_group_member = Vec::new();
+        let mut by_continent = Vec::new();
         let mut default = None;
-        let mut member_of: HashMap<Country, &str> = HashMap::new();
+        // Each member of a routed group, with its group.
+        let mut member_of: Vec<(Country, &str)> = Vec::new();
         for (id, (name, origin)) in entries.into_iter().enumerate() {
             match classify(&name, &groups, &referenced) {
                 Some(Key::Default) => default = Some(id),
-                Some(Key::Continent(continent)) => {
-                    by_continent.insert(continent, id);
-                }
-                Some(Key::Country(country)) => {
-                    by_country.insert(country, id);
-                }
+                Some(Key::Continent(continent)) => by_continent.push((continent, id)),
+                Some(Key::Country(country)) => by_country.push((country, id)),
                 Some(Key::Group) => {
-                    let members = groups.get_key_value(&name);
+                    let members = groups.iter().find(|(group, _)| *group == name);
                     for (group, member) in members
                         .iter()
                         .flat_map(|(g, m)| m.iter().map(|c| (g.as_str(), c)))
                     {
-                        if let Some(other) = member_of.insert(*member, group)
+                        let earlier = member_of.iter().find(|(c, _)| c == member);
+                        if let Some(&(_, other)) = earlier
                             && other != group
                         {
                             let (a, b) = if other < group {
@@ -169,7 +175,10 @@ impl Router {
                                 format!("{member} is in both {a} and {b}, and both are routed"),
                             ));
                         }
-                        by_group_member.insert(*member, id);
+                        if earlier.is_none() {
+                            member_of.push((*member, group));
+                            by_group_member.push((*member, id));
+                        }
                     }
                 }
                 Some(Key::Named) => {}
@@ -231,11 +240,15 @@ impl Router {
         let Some(country) = country else {
             return (self.default, Via::Default);
         };
-        if let Some(&id) = self.by_country.get(&country) {
+        let find = |table: &[(Country, RouteId)]| {
+            table.iter().find(|(c, _)| *c == country).map(|&(_, id)| id)
+        };
+        let continent = country.continent();
+        if let Some(id) = find(&self.by_country) {
             (id, Via::Country)
-        } else if let Some(&id) = self.by_group_member.get(&country) {
+        } else if let Some(id) = find(&self.by_group_member) {
             (id, Via::Group)
-        } else if let Some(&id) = self.by_continent.get(&country.continent()) {
+        } else if let Some(&(_, id)) = self.by_continent.iter().find(|(c, _)| *c == continent) {
             (id, Via::Continent)
         } else {
             (self.default, Via::Default)
@@ -268,10 +281,10 @@ impl Router {
 }
 
 /// Group names must not shadow codes, and a group must have members.
-fn check_groups(groups: &HashMap<String, Vec<Country>>) -> Result<(), ConfigError> {
-    let mut names: Vec<&String> = groups.keys().collect();
-    names.sort();
-    for name in names {
+fn check_groups(groups: &[(String, Vec<Country>)]) -> Result<(), ConfigError> {
+    let mut sorted: Vec<&(String, Vec<Country>)> = groups.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, members) in sorted {
         let problem = if name.is_empty() || name.trim() != name {
             Some("group names must be non-empty without surrounding spaces".to_string())
         } else if name == DEFAULT
@@ -281,7 +294,7 @@ fn check_groups(groups: &HashMap<String, Vec<Country>>) -> Result<(), ConfigErro
             Some(format!(
                 "{name:?} is a country or continent code or \"default\"; give the group another name"
             ))
-        } else if groups[name].is_empty() {
+        } else if members.is_empty() {
             Some(format!("group {name:?} has no countries"))
         } else {
             None

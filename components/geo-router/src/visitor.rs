@@ -96,7 +96,11 @@ pub fn forwarded_path(req: &Request, settings: &Settings) -> String {
         return path.to_string();
     };
     if !settings.allow_override {
-        return format!("{path}?{query}");
+        let mut forwarded = String::with_capacity(path.len() + 1 + query.len());
+        forwarded.push_str(path);
+        forwarded.push('?');
+        forwarded.push_str(query);
+        return forwarded;
     }
     let kept: Vec<&str> = query
         .split('&')

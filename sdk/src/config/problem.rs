@@ -131,6 +131,40 @@ impl ConfigError {
         ConfigError::new(vec![Problem::invalid(key.into(), detail.into())])
     }
 
+    /// A required key that is not set, for components that read their keys
+    /// themselves rather than through [`load`](super::load). It answers like
+    /// any other configuration error.
+    ///
+    /// ```
+    /// let err = edgekit::config::ConfigError::missing("ROUTES");
+    /// assert!(err.problems()[0].is_missing());
+    /// assert_eq!(err.to_string(), "missing ROUTES");
+    /// ```
+    pub fn missing(key: impl Into<String>) -> ConfigError {
+        ConfigError::new(vec![Problem::missing(key.into())])
+    }
+
+    /// This error's problems followed by `other`'s, so one answer lists
+    /// every bad key; a key already named keeps its first problem.
+    ///
+    /// ```
+    /// use edgekit::config::ConfigError;
+    /// let err = ConfigError::missing("ROUTES")
+    ///     .and(ConfigError::invalid("MODE", "expected redirect or proxy"))
+    ///     .and(ConfigError::invalid("ROUTES", "a second opinion"));
+    /// let keys: Vec<&str> = err.problems().iter().map(|p| p.key()).collect();
+    /// assert_eq!(keys, ["ROUTES", "MODE"]);
+    /// assert_eq!(err.to_string(), "missing ROUTES; MODE: expected redirect or proxy");
+    /// ```
+    pub fn and(mut self, other: ConfigError) -> ConfigError {
+        for problem in other.problems {
+            if !self.problems.iter().any(|p| p.key == problem.key) {
+                self.problems.push(problem);
+            }
+        }
+        self
+    }
+
     /// Every problem found, in the order the keys were read.
     ///
     /// ```

@@ -20,7 +20,7 @@ fn tables(routes: &[&str], groups: &[(&str, &[&str])]) -> Tables {
                 (name.to_string(), members)
             })
             .collect(),
-        ip_rules: HashMap::new(),
+        ip_rules: Vec::new(),
         fallback: Vec::new(),
     }
 }
@@ -69,7 +69,7 @@ fn ambiguous_codes_mean_continents_and_a_group_routes_the_country() {
 fn ip_rules_come_first() {
     let mut t = tables(&["DE", "office", "default"], &[("office", &["DE"])]);
     t.ip_rules
-        .insert(Cidr::parse("192.0.2.0/24").unwrap(), "office".into());
+        .push((Cidr::parse("192.0.2.0/24").unwrap(), "office".into()));
     let r = Router::new(t).unwrap();
     let (id, via) = r.choose(country("DE"), Some("192.0.2.9".parse().unwrap()));
     assert_eq!((r.route(id).name.as_str(), via), ("office", Via::Ip));
@@ -121,7 +121,7 @@ fn names_that_do_not_resolve_are_configuration_errors() {
 
     let mut t = tables(&["DE", "default"], &[]);
     t.ip_rules
-        .insert(Cidr::parse("10.0.0.0/8").unwrap(), "office".into());
+        .push((Cidr::parse("10.0.0.0/8").unwrap(), "office".into()));
     assert_eq!(problem(Router::new(t)).0, "IP_RULES");
 }
 
@@ -152,7 +152,7 @@ fn other_names_are_routes_that_address_rules_or_failover_lead_to() {
     let mut t = tables(&["DE", "backup", "office", "default"], &[]);
     t.fallback = vec!["backup".into()];
     t.ip_rules
-        .insert(Cidr::parse("192.0.2.0/24").unwrap(), "office".into());
+        .push((Cidr::parse("192.0.2.0/24").unwrap(), "office".into()));
     let r = Router::new(t).unwrap();
     assert_eq!(chosen(&r, Some("DE")), ("DE".into(), Via::Country));
     assert_eq!(chosen(&r, Some("FR")), ("default".into(), Via::Default));
