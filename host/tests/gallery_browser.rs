@@ -355,4 +355,19 @@ fn the_try_it_forms_upload_a_file_and_resize_an_image() {
         browser.property("#image-resize--try-image-result", "naturalWidth"),
         480
     );
+
+    // Pick a Markdown page: it is shown in a frame, with a link to open it,
+    // and that page is the rendered Markdown.
+    browser.click("#markdown--try-page option[value='guide.md']");
+    browser.click("#markdown--try button[type=submit]");
+    assert_eq!(
+        browser.attribute("#markdown--try-result a", "href"),
+        "/markdown/guide.md"
+    );
+    assert_eq!(
+        browser.attribute("#markdown--try-frame", "src"),
+        "/markdown/guide.md"
+    );
+    browser.open(&format!("{url}markdown/guide.md"));
+    assert_eq!(browser.text("h1"), "A short guide");
 }

@@ -88,4 +88,16 @@ mod tests {
         }
         assert!(for_template("unknown").is_none());
     }
+
+    #[test]
+    fn the_uploader_points_at_the_embedded_s3_server() {
+        use crate::gallery::{S3_BUCKET, S3_HOST};
+        let values: toml::Table = for_template("s3-uploader").unwrap().0.parse().unwrap();
+        assert_eq!(
+            values["S3_ENDPOINT"].as_str(),
+            Some(&*format!("http://{S3_HOST}"))
+        );
+        assert_eq!(values["S3_BUCKET"].as_str(), Some(S3_BUCKET));
+        assert_eq!(values["S3_PATH_STYLE"].as_bool(), Some(true));
+    }
 }
