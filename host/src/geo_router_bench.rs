@@ -2,8 +2,9 @@
 //! redirect mode (configuration loaded and checked, visitor read, route
 //! chosen, `302` written) beside the SDK's `hello` example in the same run,
 //! requests interleaved. The configuration is a realistic one: a platform
-//! preset, five routes, a group, an address rule, blocked countries and
-//! the debug header, so every step of the decision runs.
+//! preset, six routes, a group, an address rule, blocked countries and
+//! the debug header, so every step of the decision runs. Each request is a
+//! fresh instance, so the configuration is read and checked every time.
 
 use std::path::Path;
 use std::time::{Duration, Instant};

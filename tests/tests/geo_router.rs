@@ -669,7 +669,19 @@ async fn every_bad_configuration_names_its_key_and_sends_nothing() {
             r#"{"de": "http://de.test", "default": "http://www.test"}"#,
             "ROUTES",
         ),
+        // A route named twice: which one was meant cannot be known.
+        (
+            "ROUTES",
+            r#"{"DE": "http://de.test", "DE": "http://other.test", "default": "http://www.test"}"#,
+            "ROUTES",
+        ),
+        (
+            "ROUTES",
+            r#"{"default": "http://www.test"} trailing"#,
+            "ROUTES",
+        ),
         ("GROUPS", r#"{"DACH": ["DE", "AT""#, "GROUPS"),
+        ("GROUPS", r#"{"DACH": "DE"}"#, "GROUPS"),
         ("GROUPS", r#"{"DACH": ["DE", "Austria"]}"#, "GROUPS"),
         ("IP_RULES", r#"{"10.0.0.0/8": "DE""#, "IP_RULES"),
         ("IP_RULES", r#"{"10.0.0.0/99": "DE"}"#, "IP_RULES"),
