@@ -314,6 +314,159 @@ async fn post_with_a_path_and_a_declared_length_works_too() {
     assert_stored(&storage, "empty", b"");
 }
 
+/// A `PUT` declaring `length`, whose body is `body` (which may be shorter).
+fn put_declared(
+    uri: &str,
+    length: usize,
+    body: StreamBody<Frames>,
+) -> http::Request<StreamBody<Frames>> {
+    http::Request::put(uri)
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("content-length", length.to_string())
+        .body(body)
+        .unwrap()
+}
+
+/// The `x-amz-content-sha256` of each outgoing request.
+fn payload_hashes(ex: &Exchange) -> Vec<String> {
+    ex.stats
+        .outgoing
+        .iter()
+        .map(|o| {
+            o.headers["x-amz-content-sha256"]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_declared_length_streams_straight_through_in_flat_memory() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[]).await;
+    let body = data(3 * PART + 4321, 40);
+    let ex = host
+        .send(put_declared(
+            "/declared.bin",
+            body.len(),
+            streamed(&body, 64 * 1024, None),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        ex.response.status(),
+        201,
+        "{}",
+        String::from_utf8_lossy(ex.response.body())
+    );
+    let answer = json(&ex);
+    assert_eq!(answer["size"], body.len());
+    assert_eq!(answer["sha256"], sha256(&body));
+    assert_stored(&storage, "declared.bin", &body);
+    assert_eq!(
+        methods(&ex),
+        [
+            "POST uploads",
+            "PUT partNumber",
+            "PUT partNumber",
+            "PUT partNumber",
+            "PUT partNumber",
+            "POST uploadId"
+        ]
+    );
+    storage.assert_no_open_uploads();
+    // Parts go out as they are read: no part is ever held.
+    assert!(
+        ex.stats.peak_memory < 4 * MIB,
+        "peak guest memory {} bytes",
+        ex.stats.peak_memory
+    );
+    // Streamed parts are UNSIGNED-PAYLOAD (the server still checked the
+    // signature of everything else); the bodiless create and the completion
+    // document are signed with their hashes.
+    let hashes = payload_hashes(&ex);
+    assert_eq!(&hashes[1..5], ["UNSIGNED-PAYLOAD"; 4]);
+    assert_eq!(hashes[0], sha256(b""));
+    assert_eq!(hashes[5].len(), 64);
+
+    // Within a part: one PutObject, streamed too.
+    let small = data(300_000, 41);
+    let ex = host
+        .send(put_declared(
+            "/declared-small.bin",
+            small.len(),
+            streamed(&small, 64 * 1024, None),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(ex.response.status(), 201);
+    assert_eq!(json(&ex)["sha256"], sha256(&small));
+    assert_eq!(methods(&ex), ["PUT "]);
+    assert_eq!(payload_hashes(&ex), ["UNSIGNED-PAYLOAD"]);
+    assert_stored(&storage, "declared-small.bin", &small);
+}
+
+#[tokio::test]
+async fn a_body_shorter_than_its_declared_length_stores_nothing() {
+    let storage = Storage::start().await;
+    let host = uploader(&storage, &[]).await;
+    let body = data(3 * PART, 42);
+    // The client goes away in the second part: the multipart upload is
+    // aborted.
+    let ex = host
+        .send(put_declared(
+            "/cut.bin",
+            body.len(),
+            streamed(&body, 256 * 1024, Some(PART + MIB)),
+        ))
+        .await
+        .unwrap();
+    assert!(ex.response.status().is_client_error() || ex.response.status().is_server_error());
+    assert_eq!(
+        methods(&ex),
+        [
+            "POST uploads",
+            "PUT partNumber",
+            "PUT partNumber",
+            "DELETE uploadId"
+        ]
+    );
+    storage.assert_untouched();
+
+    // The body ends cleanly but early: 400, and the part in flight is cut
+    // so S3 never takes it for a whole one.
+    let ex = host
+        .send(put_declared(
+            "/short.bin",
+            body.len(),
+            streamed(&body.slice(..PART + MIB), 256 * 1024, None),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(ex.response.status(), 400);
+    assert_eq!(
+        error_message(&ex),
+        "the upload ended before its declared length"
+    );
+    assert_eq!(methods(&ex).last().unwrap(), "DELETE uploadId");
+    storage.assert_untouched();
+
+    // The same within one PutObject: nothing is stored.
+    let small = data(MIB, 43);
+    let ex = host
+        .send(put_declared(
+            "/short-small.bin",
+            small.len(),
+            streamed(&small.slice(..300_000), 64 * 1024, None),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(ex.response.status(), 400);
+    assert_eq!(methods(&ex), ["PUT "]);
+    storage.assert_untouched();
+}
+
 /// One form field: name, file name, content type, bytes.
 type FormField<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
 
