@@ -3,10 +3,17 @@
 //! Also measures pulldown-cmark, the other renderer considered, for speed
 //! and for exact conformance with the two specs.
 //!
-//! `cargo run --release -p markdown --example native_throughput -- <file.md> <seconds>`
+//! `cargo run --release -p markdown --example native_throughput -- <file.md> <seconds> [--rounds-from-stdin]`
 //! prints tab-separated lines: `throughput <name> <MB/s> <renders>` and
 //! `conformance <renderer> <spec> <passed> <total>`.
+//!
+//! With `--rounds-from-stdin`, the component's renderer is measured in
+//! rounds first, so that a caller can interleave them with its own
+//! measurements on a shared machine: each line read from stdin is a round's
+//! length in seconds, answered with `round <seconds> <renders>`; at the end
+//! of stdin the other figures follow as usual.
 
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 use markdown::config::{Flavor, RawHtml};
@@ -19,18 +26,23 @@ mod spec_file;
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(path), Some(seconds)) = (args.next(), args.next()) else {
-        eprintln!("usage: native_throughput <file.md> <seconds>");
+        eprintln!("usage: native_throughput <file.md> <seconds> [--rounds-from-stdin]");
         std::process::exit(2);
     };
+    let rounds_from_stdin = args.next().as_deref() == Some("--rounds-from-stdin");
     let document = std::fs::read_to_string(&path).expect("the document is readable UTF-8");
     let seconds: f64 = seconds.parse().expect("seconds is a number");
     let duration = Duration::from_secs_f64(seconds);
 
     let component = Renderer::new(Flavor::Gfm, RawHtml::Sanitize);
     let allow = Renderer::new(Flavor::Gfm, RawHtml::Allow);
-    throughput("comrak-gfm-sanitize", &document, duration, |md| {
-        component.render(md).html.len()
-    });
+    if rounds_from_stdin {
+        rounds(&document, |md| component.render(md).html.len());
+    } else {
+        throughput("comrak-gfm-sanitize", &document, duration, |md| {
+            component.render(md).html.len()
+        });
+    }
     throughput("comrak-gfm-allow", &document, duration, |md| {
         allow.render(md).html.len()
     });
@@ -78,15 +90,39 @@ fn pulldown(markdown: &str, options: Options) -> String {
 /// prints the input megabytes (10⁶ bytes) per second.
 fn throughput(name: &str, document: &str, duration: Duration, render: impl Fn(&str) -> usize) {
     assert!(render(document) > 0);
+    let (elapsed, renders) = render_for(document, duration, &render);
+    let mbps = document.len() as f64 * renders as f64 / elapsed.as_secs_f64() / 1e6;
+    println!("throughput\t{name}\t{mbps:.2}\t{renders}");
+}
+
+/// One round per line of stdin (its length in seconds), each answered with
+/// `round <seconds taken> <renders>` as soon as it is over.
+fn rounds(document: &str, render: impl Fn(&str) -> usize) {
+    assert!(render(document) > 0);
+    for line in std::io::stdin().lines() {
+        let line = line.expect("stdin is readable");
+        let seconds: f64 = line.trim().parse().expect("a round is a number of seconds");
+        let (elapsed, renders) = render_for(document, Duration::from_secs_f64(seconds), &render);
+        println!("round\t{:.6}\t{renders}", elapsed.as_secs_f64());
+        // The caller waits for this line before it measures anything else.
+        std::io::stdout().flush().expect("stdout is writable");
+    }
+}
+
+/// Renders `document` until `duration` has passed (at least once): the time
+/// taken and the number of renders.
+fn render_for(
+    document: &str,
+    duration: Duration,
+    render: &impl Fn(&str) -> usize,
+) -> (Duration, u64) {
     let started = Instant::now();
     let mut renders = 0u64;
-    while started.elapsed() < duration {
+    while renders == 0 || started.elapsed() < duration {
         std::hint::black_box(render(std::hint::black_box(document)));
         renders += 1;
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let mbps = document.len() as f64 * renders as f64 / elapsed / 1e6;
-    println!("throughput\t{name}\t{mbps:.2}\t{renders}");
+    (started.elapsed(), renders)
 }
 
 fn conformance(
