@@ -7,6 +7,7 @@ use std::io::Cursor;
 use edgekit::{Error, StatusCode};
 use jpeg_decoder::{Decoder, PixelFormat};
 
+use super::baseline;
 use super::jpeg_header::JpegHeader;
 use super::{Decoded, Header, corrupt, too_large_to_decode};
 use crate::pixels::Layout;
@@ -50,6 +51,12 @@ pub fn decode(bytes: &[u8], reduction: (f64, f64), budget: u64) -> Result<Decode
             "even at 1/8 scale"
         })
     })?;
+    if let Some((w, h, layout, data)) = baseline::decode(bytes, scale as usize, budget) {
+        return Ok(Decoded {
+            pixels: layout.into_pixels(w, h, data),
+            lossy: true,
+        });
+    }
     let mut decoder = Decoder::new(Cursor::new(bytes));
     decoder.set_max_decoding_buffer_size(budget as usize);
     let (w, h) = (header.width.div_ceil(scale), header.height.div_ceil(scale));

@@ -2,6 +2,7 @@
 //! pixel buffer exists), then its pixels, shrunk while decoding when the
 //! output is much smaller, within a memory budget.
 
+mod baseline;
 mod bmp;
 mod gif;
 mod jpeg;
