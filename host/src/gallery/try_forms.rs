@@ -33,14 +33,7 @@ pub(crate) fn for_template(name: &str) -> Option<TryForm> {
     match name {
         "s3-uploader" => Some(TryForm::Upload),
         "image-resize" => Some(TryForm::Image {
-            images: SIZES
-                .iter()
-                .flat_map(|(size, _, _)| {
-                    FORMATS
-                        .iter()
-                        .map(move |(extension, _)| format!("/{size}.{extension}"))
-                })
-                .collect(),
+            images: images(),
             // Up to the photo's 1600 px: the default `fit` never enlarges,
             // so a wider request gets the source's own width.
             widths: vec![100, 200, 320, 480, 640, 800, 1200, 1600],
@@ -56,6 +49,21 @@ pub(crate) fn for_template(name: &str) -> Option<TryForm> {
     }
 }
 
+/// Every sample image, the photos first: the console picks the first one,
+/// and a photo is wide enough for every width offered.
+fn images() -> Vec<String> {
+    let mut images: Vec<String> = SIZES
+        .iter()
+        .flat_map(|(size, _, _)| {
+            FORMATS
+                .iter()
+                .map(move |(extension, _)| format!("/{size}.{extension}"))
+        })
+        .collect();
+    images.sort_by_key(|path| !path.starts_with("/photo."));
+    images
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,7 +73,7 @@ mod tests {
         let Some(TryForm::Image { images, widths, .. }) = for_template("image-resize") else {
             panic!("image-resize has an image form");
         };
-        assert!(images.contains(&"/photo.jpg".to_string()), "{images:?}");
+        assert_eq!(images[0], "/photo.jpg", "{images:?}");
         assert_eq!(images.len(), SIZES.len() * FORMATS.len());
         assert!(widths.windows(2).all(|w| w[0] < w[1]));
         let Some(TryForm::Page { pages }) = for_template("markdown") else {
