@@ -884,6 +884,54 @@ async fn pathological_input_renders_within_the_deadline() {
     assert!(origin.received().is_empty());
 }
 
+/// A document at the default size cap (2 MiB) with raw HTML in every
+/// section, so the sanitizer runs, renders within the host's default memory
+/// limit (128 MiB): the Markdown syntax tree is freed before the sanitizer
+/// builds its own tree of the output (together they took ~160 MB).
+#[tokio::test]
+async fn a_document_at_the_size_cap_renders_within_the_default_memory() {
+    // The execution deadline is not what this test is about: a busy machine
+    // may take longer than the default second.
+    let host = Host::builder(MARKDOWN)
+        .deadline(Duration::from_secs(60))
+        .build()
+        .await
+        .unwrap();
+    let section = |n: usize| {
+        format!(
+            "## Section {n}: *working* with `data`\n\n\
+             Paragraphs carry **strong** and _emphasised_ words, [links](https://example.com/{n}) \
+             and `code`, an autolink https://example.org/{n} and a footnote[^n{n}].\n\n\
+             - an item\n  - nested\n- [x] a task\n\n\
+             | name | value |\n|:-----|------:|\n| alpha | {n} |\n\n\
+             ```rust\nfn f() -> u32 {{ {n} }}\n```\n\n\
+             > A quotation with **bold** text.\n\n\
+             <details><summary>More</summary><p onclick=\"x()\">Raw <b>HTML</b>.</p></details>\n\n\
+             [^n{n}]: The footnote of section {n}.\n\n"
+        )
+    };
+    let mut markdown = String::new();
+    let mut n = 0;
+    while markdown.len() + section(n + 1).len() <= 2 << 20 {
+        n += 1;
+        markdown.push_str(&section(n));
+    }
+    let ex = render(&host, "/render", markdown).await;
+    assert!(ex.stats.failure.is_none(), "{:?}", ex.stats.failure);
+    assert_eq!(ex.response.status(), 200);
+    let html = text(&ex);
+    assert_eq!(
+        html.matches("<b>HTML</b>").count(),
+        n,
+        "every section rendered"
+    );
+    assert!(!html.contains("onclick"));
+    eprintln!(
+        "2 MiB with raw HTML: {} bytes of memory, {:?} of wasm time",
+        ex.stats.peak_memory, ex.stats.wasm_time
+    );
+}
+
 fn portable_requests() -> Vec<http::Request<Bytes>> {
     vec![
         portable_post(
