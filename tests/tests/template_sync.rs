@@ -36,7 +36,7 @@ fn checked() -> Vec<(&'static str, Vec<Key>)> {
         ),
         (
             "components/geo-router",
-            edgekit::config::keys::<geo_router::config::Config>(),
+            edgekit::config::keys::<geo_router_config::config::Config>(),
         ),
         (
             "components/s3-uploader",

@@ -8,16 +8,12 @@
 //! choose a route, then redirect or proxy. See `template.toml` for the
 //! parameters and `README.md` for the operator's guide.
 #![deny(unsafe_code)]
-// Natively the crate is its modules, for unit tests and the template sync
-// test; the handler that uses all of them exists only in the component.
+// Natively the crate is its modules, for unit tests; the handler that uses
+// all of them exists only in the component.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
-pub mod config;
-mod country;
 mod forward;
-mod ip_rules;
 mod json;
-mod origin;
 mod params;
 mod presets;
 mod proxy;
@@ -29,3 +25,7 @@ mod visitor;
 
 #[cfg(target_arch = "wasm32")]
 mod handler;
+
+// The parameters and their value types live in `config/` (see its
+// Cargo.toml for why); at the crate root they read as this crate's own.
+use geo_router_config::{config, country, ip_rules, origin};
