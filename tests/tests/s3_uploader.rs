@@ -727,6 +727,26 @@ async fn disallowed_types_and_lying_magic_bytes_are_415() {
         assert_eq!(error_message(&ex), message);
         assert!(ex.stats.outgoing.is_empty());
     }
+    // With a declared length the bytes would stream straight out: the
+    // first ones are still checked before anything is sent.
+    for length in [1000, PART + 1] {
+        let mut lying = jpeg.to_vec();
+        lying.resize(length, 0);
+        let lying = Bytes::from(lying);
+        let request = http::Request::put("/big.png")
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .header("content-type", "image/png")
+            .header("content-length", length.to_string())
+            .body(streamed(&lying, 64 * 1024, None))
+            .unwrap();
+        let ex = host.send(request).await.unwrap();
+        assert_eq!(ex.response.status(), 415);
+        assert_eq!(
+            error_message(&ex),
+            "the file's content is image/jpeg, not image/png"
+        );
+        assert!(ex.stats.outgoing.is_empty());
+    }
     storage.assert_untouched();
     let ex = host
         .send(typed("/ok.png", "image/png", &png))
