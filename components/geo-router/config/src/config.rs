@@ -2,9 +2,9 @@
 //! `template.toml`), declared as an `edgekit::config` type. It is the
 //! reference for the keys, their kinds and options (`edgekit::config::keys`,
 //! the template sync test) and for how each value reads; the component
-//! itself reads them with [`Params`](crate::params::Params), which a native
-//! test holds to this type's rules, and checks them across keys in
-//! [`Settings`](crate::settings::Settings).
+//! itself reads them with its own `Params` reader, which a native test
+//! holds to this type's rules, and checks them across keys in `Settings`
+//! (`components/geo-router/src/`).
 
 use std::collections::HashMap;
 
