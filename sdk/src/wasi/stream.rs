@@ -141,13 +141,24 @@ pub(crate) async fn write_all<W: Wait>(
 
 /// Flushes `out` and waits until the flush completed.
 ///
+/// A stream closed by then counts as flushed: everything was written, and a
+/// reader that knows the body's length (a `Content-Length` response under
+/// `wasmtime serve`, an S3 server) stops reading once it has it.
+///
 /// Not `blocking-flush`: one call fewer, but jco's implementation of it
 /// breaks the request's input stream.
 pub(crate) async fn flush<W: Wait>(out: &OutputStream) -> Result<(), CopyError> {
-    out.flush().map_err(CopyError::Destination)?;
-    W::wait(out.subscribe()).await;
-    out.check_write().map_err(CopyError::Destination)?;
-    Ok(())
+    let flushed = match out.flush() {
+        Ok(()) => {
+            W::wait(out.subscribe()).await;
+            out.check_write().map(drop)
+        }
+        Err(e) => Err(e),
+    };
+    match flushed {
+        Ok(()) | Err(StreamError::Closed) => Ok(()),
+        Err(e) => Err(CopyError::Destination(e)),
+    }
 }
 
 /// Writes all of `data`, then flushes.
