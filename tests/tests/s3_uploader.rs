@@ -794,6 +794,20 @@ async fn an_existing_key_is_409_and_kept_unless_overwrite_is_on() {
         "{}",
         ex.stats.stderr
     );
+    // Streamed in parts with a declared length: the conditional complete
+    // fails and the upload is aborted.
+    let body = data(PART + 10, 12);
+    let ex = host
+        .send(put_declared(
+            "/taken.bin",
+            body.len(),
+            streamed(&body, 64 * 1024, None),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(ex.response.status(), 409);
+    assert_eq!(error_message(&ex), "an object with this key already exists");
+    assert_eq!(methods(&ex).last().unwrap(), "DELETE uploadId");
     assert_stored(&storage, "taken.bin", &original);
     assert_eq!(storage.keys(), ["taken.bin"]);
     storage.assert_no_open_uploads();
