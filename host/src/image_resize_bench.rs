@@ -2,7 +2,9 @@
 //! JPEG to an 800-px-wide JPEG (quality 80), the whole request in-process
 //! (instance, fetch from a loopback origin, decode, resize, encode), beside
 //! libvips doing the same in-process in the same run (`pyvips`:
-//! `thumbnail_buffer(data, 800)` then `write_to_buffer(".jpg[Q=80]")`), and
+//! `thumbnail_buffer(data, 800)` then `write_to_buffer(".jpg[Q=80]")`, with
+//! its default threads and with one), the three interleaved round by round
+//! so that the load of a shared machine weighs on each alike, and
 //! the peak linear memory for 12 and 40 MP JPEG and PNG sources.
 //!
 //! The sources are made by libvips too (a gradient with a ripple, plus
@@ -12,9 +14,10 @@
 //! `libvips42`).
 
 use std::convert::Infallible;
+use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -28,7 +31,7 @@ use hyper_util::rt::TokioIo;
 
 /// Makes the sources and times libvips; prints one JSON object.
 const LIBVIPS: &str = r#"
-import json, statistics, sys, time
+import json, sys, time
 import pyvips
 out = sys.argv[1]
 pyvips.cache_set_max(0)  # no operation cache: every run does the work
@@ -59,18 +62,72 @@ def once():
     result = thumb.write_to_buffer(".jpg[Q=80]")
     return time.perf_counter() - started, thumb.width, thumb.height, len(result)
 
-def median_of_10():
-    once()
-    runs = [once() for _ in range(10)]
-    return statistics.median(r[0] for r in runs), runs[0]
-
-default, (_, w, h, size) = median_of_10()
 threads = pyvips.concurrency_get()
-pyvips.concurrency_set(1)
-single, _ = median_of_10()
-print(json.dumps({"median": default, "single": single, "threads": threads,
-                  "width": w, "height": h, "bytes": size, "version": pyvips.version(0) * 100 + pyvips.version(1)}))
+_, w, h, size = once()
+print(json.dumps({"threads": threads, "width": w, "height": h, "bytes": size,
+                  "version": pyvips.version(0) * 100 + pyvips.version(1)}), flush=True)
+# Then one timed run per line read ("1": one thread, else the default), so
+# the caller can interleave them with its own runs under the same load.
+for line in sys.stdin:
+    pyvips.concurrency_set(1 if line.strip() == "1" else threads)
+    print(once()[0], flush=True)
 "#;
+
+/// Rounds of libvips, the component and libvips on one thread.
+const ROUNDS: usize = 15;
+
+/// The libvips process: it made the sources and times one run per request.
+struct Libvips {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    /// Its threads, output size and version.
+    ready: serde_json::Value,
+}
+
+impl Libvips {
+    /// Starts it: it writes the sources into `dir` and runs once.
+    fn start(dir: &Path) -> anyhow::Result<Libvips> {
+        let mut child = Command::new("python3")
+            .args(["-c", LIBVIPS])
+            .arg(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("python3 is needed for the libvips baseline")?;
+        let stdin = child.stdin.take().context("no stdin")?;
+        let mut stdout = BufReader::new(child.stdout.take().context("no stdout")?);
+        let mut line = String::new();
+        stdout.read_line(&mut line)?;
+        let ready = serde_json::from_str(&line).context(
+            "the libvips baseline failed (pip install pyvips; apt-get install libvips42)",
+        )?;
+        Ok(Libvips {
+            child,
+            stdin,
+            stdout,
+            ready,
+        })
+    }
+
+    /// One timed run on `threads` (0: libvips' default).
+    fn once(&mut self, threads: usize) -> anyhow::Result<Duration> {
+        writeln!(self.stdin, "{threads}")?;
+        self.stdin.flush()?;
+        let mut line = String::new();
+        self.stdout.read_line(&mut line)?;
+        let seconds: f64 = line.trim().parse().context("libvips stopped")?;
+        Ok(Duration::from_secs_f64(seconds))
+    }
+}
+
+impl Drop for Libvips {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
 
 /// A loopback origin serving the files of `dir` by name.
 async fn serve_dir(dir: PathBuf) -> anyhow::Result<SocketAddr> {
@@ -130,20 +187,8 @@ pub fn run(repo: &Path, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
     let size = std::fs::metadata(&wasm)?.len();
     let dir = std::env::temp_dir().join(format!("edgekit-image-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let output = Command::new("python3")
-        .args(["-c", LIBVIPS])
-        .arg(&dir)
-        .output()
-        .context("python3 is needed for the libvips baseline")?;
-    if !output.status.success() {
-        bail!(
-            "the libvips baseline failed (pip install pyvips; apt-get install libvips42): {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let vips: serde_json::Value = serde_json::from_slice(&output.stdout)?;
-    let vips_median = Duration::from_secs_f64(vips["median"].as_f64().unwrap_or_default());
-    let vips_single = Duration::from_secs_f64(vips["single"].as_f64().unwrap_or_default());
+    let mut vips = Libvips::start(&dir)?;
+    let made = vips.ready.clone();
 
     let result = runtime.block_on(async {
         let addr = serve_dir(dir.clone()).await?;
@@ -157,22 +202,34 @@ pub fn run(repo: &Path, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
             .build()
             .await?;
         let uri = "/12mp.jpg?w=800&q=80&format=jpeg";
+        // Warm-ups, then rounds of libvips (default threads), the
+        // component and libvips (1 thread) in turn: a change in the load of
+        // the machine hits all three alike.
         timed(&host, uri).await?;
+        vips.once(1)?;
+        vips.once(0)?;
         let mut requests = Vec::new();
         let mut handlers = Vec::new();
+        let mut vips_default = Vec::new();
+        let mut vips_one = Vec::new();
         let mut last = None;
-        for _ in 0..10 {
+        for _ in 0..ROUNDS {
+            vips_default.push(vips.once(0)?);
             let (elapsed, ex) = timed(&host, uri).await?;
             requests.push(elapsed);
             handlers.push(ex.stats.handler);
             last = Some(ex);
+            vips_one.push(vips.once(1)?);
         }
         let request = bench::Summary::of(&mut requests).median;
+        let vips_median = bench::Summary::of(&mut vips_default).median;
+        let vips_single = bench::Summary::of(&mut vips_one).median;
+        let vips = &made;
         let last = last.context("no request")?;
         let image_bytes = last.response.body().len();
         let ratio = request.as_secs_f64() / vips_median.as_secs_f64();
 
-        println!("\n`GET {uri}` (4000x3000 JPEG, quality 85, 4:2:0), median of 10 after a warm-up\n");
+        println!("\n`GET {uri}` (4000x3000 JPEG, quality 85, 4:2:0), medians of {ROUNDS} interleaved rounds after a warm-up\n");
         println!("| pipeline | median | output |");
         println!("|---|---:|---|");
         println!(
@@ -186,6 +243,10 @@ pub fn run(repo: &Path, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
             ms(bench::Summary::of(&mut handlers).median)
         );
         println!("| ratio image-resize / libvips | {ratio:.2} | |");
+        println!(
+            "| ratio image-resize / libvips with 1 thread | {:.2} | |",
+            request.as_secs_f64() / vips_single.as_secs_f64()
+        );
         println!("\n| target | value | |\n|---|---:|---|");
         println!("| ratio ≤ 1.20 | {ratio:.2} | {} |", if ratio <= 1.2 { "met" } else { "MISSED" });
         println!("| image_resize.wasm | {size} bytes | |");
