@@ -260,7 +260,23 @@ impl Setup {
         B: Body<Data = Bytes> + Send + 'static,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let mut request = request;
+        let request = request.map(|body| {
+            body.map_err(|error| {
+                wasmtime_wasi_http::Error::InternalError(Some(error.into().to_string()))
+            })
+            .boxed_unsync()
+        });
+        self.start_boxed(request).await
+    }
+
+    /// [`Setup::start`] past the body's type. Not generic, so Wasmtime's
+    /// instantiation and call code is compiled once, here, with this crate's
+    /// optimisations, instead of again in every crate that sends requests
+    /// (at `opt-level = 0` in tests).
+    async fn start_boxed(
+        &self,
+        mut request: http::Request<UnsyncBoxBody<Bytes, wasmtime_wasi_http::Error>>,
+    ) -> anyhow::Result<StreamingExchange> {
         self.visitor.apply(request.headers_mut());
         if request.uri().authority().is_none()
             && !request.headers().contains_key(http::header::HOST)
@@ -275,11 +291,6 @@ impl Setup {
             Some("https") => Scheme::Https,
             _ => Scheme::Http,
         };
-        let request = request.map(|body| {
-            body.map_err(|error| {
-                wasmtime_wasi_http::Error::InternalError(Some(error.into().to_string()))
-            })
-        });
 
         let stdout = Capture::default();
         let stderr = Capture::default();
