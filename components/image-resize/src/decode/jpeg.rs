@@ -1,6 +1,8 @@
-//! JPEG through `jpeg-decoder`, shrinking in the DCT domain (1/2, 1/4,
-//! 1/8) when the output is smaller: decoding a 12 MP photo for an 800 px
-//! thumbnail then costs a sixteenth of the pixels.
+//! JPEG, shrinking in the DCT domain (1/2, 1/4, 1/8) when the output is
+//! smaller: decoding a 12 MP photo for an 800 px thumbnail then costs a
+//! sixteenth of the pixels. Common JPEGs take the component's own
+//! [`baseline`] decoder when shrinking; the others, and any full-size
+//! decode, take `jpeg-decoder`.
 
 use std::io::Cursor;
 
