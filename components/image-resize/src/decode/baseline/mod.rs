@@ -343,4 +343,31 @@ mod tests {
         assert!(decode(&restarts, 2, u64::MAX).is_some());
         assert!(decode(&swapped, 2, u64::MAX).is_none());
     }
+
+    /// The decoder reads untrusted bytes: every prefix of a file, and the
+    /// file with any one byte changed (headers, tables and scan alike),
+    /// decodes or is refused, and never panics (a panic would trap the
+    /// component).
+    #[test]
+    fn damaged_files_never_panic() {
+        let files = [
+            encode(40, 24, |_| {}),
+            encode(40, 24, |e| e.set_sampling_factor(SamplingFactor::R_4_2_2)),
+            encode(40, 24, |e| e.set_restart_interval(1)),
+        ];
+        for bytes in &files {
+            for scale in [2, 4, 8] {
+                for cut in 0..bytes.len() {
+                    let _ = decode(&bytes[..cut], scale, u64::MAX);
+                }
+                for at in 0..bytes.len() {
+                    for value in [0x00, 0xFF, bytes[at] ^ 0x10] {
+                        let mut damaged = bytes.clone();
+                        damaged[at] = value;
+                        let _ = decode(&damaged, scale, u64::MAX);
+                    }
+                }
+            }
+        }
+    }
 }
