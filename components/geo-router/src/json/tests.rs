@@ -133,3 +133,39 @@ fn strings_without_escapes_borrow_the_text() {
     assert_eq!(strings[1].as_ref(), "escaped");
     assert_eq!(strings[2].as_ref(), "tail\n");
 }
+
+/// Differential check beyond the hand-picked cases: every prefix of a
+/// realistic `ROUTES`/`GROUPS` text, and the text with any one character
+/// replaced by a JSON-significant one, is read exactly as `serde_json`
+/// reads it (accepted with the same value, or refused).
+#[test]
+fn damaged_texts_agree_with_serde_json() {
+    let texts = [
+        r#"{"DE": "https://de.example/shop", "EU": "https://eu.example", "default": "https://www.example"}"#,
+        r#"{"DACH": ["DE", "AT", "CH"], "office": ["10.0.0.0/8", "2001:db8::/32"]}"#,
+        r#"[1, -2.5e+3, true, null, "\u00e9\n", {"a": []}]"#,
+    ];
+    let replacements = [
+        '{', '}', '[', ']', '"', ',', ':', '\\', ' ', '0', 'e', '-', '\u{0}',
+    ];
+    for text in texts {
+        let cuts = text.char_indices().map(|(at, _)| at).chain([text.len()]);
+        for cut in cuts {
+            let prefix = &text[..cut];
+            assert_eq!(parse(prefix).ok().map(sorted), oracle(prefix), "{prefix:?}");
+        }
+        for (at, original) in text.char_indices() {
+            for replacement in replacements {
+                let mut damaged = String::with_capacity(text.len());
+                damaged.push_str(&text[..at]);
+                damaged.push(replacement);
+                damaged.push_str(&text[at + original.len_utf8()..]);
+                assert_eq!(
+                    parse(&damaged).ok().map(sorted),
+                    oracle(&damaged),
+                    "{damaged:?}"
+                );
+            }
+        }
+    }
+}
