@@ -107,6 +107,24 @@ impl S3 {
         Ok(answer.etag)
     }
 
+    /// What a conditional `PutObject` that failed without an answer really
+    /// met. S3 may refuse such a write as soon as it has the headers and
+    /// close the connection while the body is still being sent, so its
+    /// `412` is lost with the connection: a key that exists now was taken.
+    pub async fn recheck_conditional_put(&self, key: &str, error: S3Error) -> S3Error {
+        if !matches!(error, S3Error::Unreachable(_)) {
+            return error;
+        }
+        let url = self.bucket.object_url(key);
+        match self.send_empty("HEAD", &url, &[]).await {
+            Ok(_) => S3Error::Refused {
+                status: 412,
+                code: "PreconditionFailed".into(),
+            },
+            Err(_) => error,
+        }
+    }
+
     /// `CreateMultipartUpload`.
     pub async fn create_multipart(
         &self,

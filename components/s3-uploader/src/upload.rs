@@ -333,7 +333,7 @@ async fn streamed_single<S: Source>(
     );
     let (etag, read) = intake.while_sending(READ_AHEAD, put).await;
     read?;
-    let etag = etag.map_err(conflict_or_s3)?;
+    let etag = settle(s3, key, plan.write, etag).await?;
     Ok(Stored {
         key: key.to_owned(),
         size: intake.total,
@@ -364,7 +364,7 @@ async fn buffered_single<S: Source>(
     };
     let size = intake.total;
     let body = intake.spool.body(size);
-    let etag = s3
+    let put = s3
         .put_object(
             &key,
             body,
@@ -373,8 +373,8 @@ async fn buffered_single<S: Source>(
             &plan.content_type,
             write,
         )
-        .await
-        .map_err(conflict_or_s3)?;
+        .await;
+    let etag = settle(s3, &key, write, put).await?;
     Ok(Stored {
         key,
         size,
@@ -382,6 +382,21 @@ async fn buffered_single<S: Source>(
         sha256,
         multipart: false,
     })
+}
+
+/// A single `PutObject`'s outcome, with a conditional write that lost its
+/// answer rechecked (see [`S3::recheck_conditional_put`]).
+async fn settle(
+    s3: &S3,
+    key: &str,
+    write: Write,
+    put: Result<String, S3Error>,
+) -> Result<String, UploadError> {
+    let put = match put {
+        Err(e) if write == Write::IfAbsent => Err(s3.recheck_conditional_put(key, e).await),
+        other => other,
+    };
+    put.map_err(conflict_or_s3)
 }
 
 fn conflict_or_s3(error: S3Error) -> UploadError {
