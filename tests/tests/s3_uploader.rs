@@ -775,7 +775,10 @@ async fn an_existing_key_is_409_and_kept_unless_overwrite_is_on() {
     assert_eq!(error_message(&ex), "an object with this key already exists");
     // Large enough that S3 refuses while the body is still being sent and
     // closes the connection: the answer is still the 409.
-    let ex = host.send(put("/taken.bin", data(300_000, 9))).await.unwrap();
+    let ex = host
+        .send(put("/taken.bin", data(300_000, 9)))
+        .await
+        .unwrap();
     assert_eq!(ex.response.status(), 409, "{}", error_message(&ex));
     // In parts: the conditional complete fails and the upload is aborted.
     let ex = host
