@@ -1,12 +1,14 @@
 //! `edgekit serve` as a user runs it: a real process, a real socket.
 
 use edgekit_tests::{COMMAND, GEO, MISBEHAVE, ROUTER};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
+
+mod support;
+use support::first_stdout_line;
 
 /// A running `edgekit serve`, killed when dropped (also when a test fails).
 struct Server {
@@ -28,20 +30,12 @@ impl Server {
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            let _ = sender.send(lines.next().and_then(Result::ok));
-            // Keep draining so the server never blocks on a full pipe.
-            lines.for_each(drop);
-        });
+        let line = first_stdout_line(&mut child, startup);
         let mut server = Server {
             child,
             addr: String::new(),
             log,
         };
-        let line = receiver.recv_timeout(startup).ok().flatten();
         let Some(line) = line else {
             panic!("edgekit serve did not start:\n{}", server.log());
         };

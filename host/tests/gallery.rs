@@ -11,8 +11,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+mod support;
+use support::first_stdout_line;
 
 /// A running gallery, killed when dropped.
 struct Gallery {
@@ -43,17 +46,7 @@ impl Gallery {
                 lines.lock().unwrap().push(line);
             }
         });
-        let stdout = child.stdout.take().unwrap();
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            let _ = sender.send(lines.next().and_then(Result::ok));
-            lines.for_each(drop);
-        });
-        let line = receiver
-            .recv_timeout(Duration::from_secs(600))
-            .ok()
-            .flatten();
+        let line = first_stdout_line(&mut child, Duration::from_secs(600));
         let line = line.expect("the gallery did not start");
         assert!(
             line.starts_with("serving the template gallery on http://"),

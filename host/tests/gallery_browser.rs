@@ -11,8 +11,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+mod support;
+use support::first_stdout_line;
 
 /// A child process killed when dropped.
 struct Process(Child);
@@ -37,17 +39,7 @@ fn start_gallery(folder: &str) -> (Process, String) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut lines = BufReader::new(stdout).lines();
-        let _ = sender.send(lines.next().and_then(Result::ok));
-        lines.for_each(drop);
-    });
-    let line = receiver
-        .recv_timeout(Duration::from_secs(600))
-        .ok()
-        .flatten();
+    let line = first_stdout_line(&mut child, Duration::from_secs(600));
     let url = line
         .expect("the gallery did not start")
         .rsplit(' ')

@@ -3,12 +3,14 @@
 //! `template-probe` test template (one parameter of every type; it answers
 //! with the environment it received).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+mod support;
+use support::first_stdout_line;
 
 /// The folder holding the test template.
 fn test_templates() -> String {
@@ -56,24 +58,14 @@ impl Server {
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            let _ = sender.send(lines.next().and_then(Result::ok));
-            lines.for_each(drop);
-        });
+        // The first start builds the probe crate.
+        let line = first_stdout_line(&mut child, Duration::from_secs(600));
         let mut server = Server {
             child,
             addr: String::new(),
             log,
         };
-        // The first start builds the probe crate.
-        let Some(line) = receiver
-            .recv_timeout(Duration::from_secs(600))
-            .ok()
-            .flatten()
-        else {
+        let Some(line) = line else {
             panic!("edgekit serve did not start:\n{}", server.log());
         };
         server.addr = line
