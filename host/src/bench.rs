@@ -84,6 +84,17 @@ pub fn micros(duration: Duration) -> String {
     format!("{:.1} µs", duration.as_secs_f64() * 1e6)
 }
 
+/// How many times longer `x` took than `y`, as the tables' ratio rows say.
+///
+/// ```
+/// use std::time::Duration;
+/// let r = edgekit_host::bench::ratio(Duration::from_micros(30), Duration::from_micros(20));
+/// assert_eq!(r, 1.5);
+/// ```
+pub fn ratio(x: Duration, y: Duration) -> f64 {
+    x.as_secs_f64() / y.as_secs_f64()
+}
+
 fn get(uri: &str) -> http::Request<Full<Bytes>> {
     let mut request = http::Request::new(Full::new(Bytes::new()));
     *request.uri_mut() = uri.parse().unwrap_or_default();

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use edgekit_host::bench::{Summary, micros};
+use edgekit_host::bench::{self, Summary, micros};
 use edgekit_host::{Host, build_crate};
 use http_body_util::Full;
 
@@ -85,7 +85,7 @@ pub fn run(repo: &Path, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
             r.take(&router_host, "/products/42?color=red", &visitor, 302).await?;
         }
         let [hi, hr, ri, rr] = [&mut h.instantiate, &mut h.request, &mut r.instantiate, &mut r.request].map(|s| Summary::of(s));
-        let ratio = rr.median.as_secs_f64() / hr.median.as_secs_f64();
+        let ratio = bench::ratio(rr.median, hr.median);
         println!("\n### geo-router: a routing decision (redirect mode) vs hello, {ITERATIONS} requests each (interleaved)\n");
         println!("| component | .wasm bytes | instantiate median | instantiate p99 | request median | request p99 |");
         println!("|---|---:|---:|---:|---:|---:|");
@@ -95,9 +95,9 @@ pub fn run(repo: &Path, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         println!(
             "| ratio geo-router / hello | {:.2} | {:.2} | {:.2} | {ratio:.2} | {:.2} |",
             router_size as f64 / hello_size as f64,
-            ri.median.as_secs_f64() / hi.median.as_secs_f64(),
-            ri.p99.as_secs_f64() / hi.p99.as_secs_f64(),
-            rr.p99.as_secs_f64() / hr.p99.as_secs_f64(),
+            bench::ratio(ri.median, hi.median),
+            bench::ratio(ri.p99, hi.p99),
+            bench::ratio(rr.p99, hr.p99),
         );
         let verdict = if ratio <= MAX_RATIO { "met" } else { "MISSED" };
         println!("\n| target | value | |\n|---|---:|---|\n| request median ratio ≤ {MAX_RATIO:.2} | {ratio:.2} | {verdict} |");

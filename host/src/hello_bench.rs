@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use edgekit_host::bench::{self, Measurement};
+use edgekit_host::bench::{self, Measurement, ratio};
 use edgekit_host::{Host, build_crate};
 
 /// The targets for `hello` against the bare baseline.
@@ -136,8 +136,4 @@ fn ratio_row(label: &str, a: &Row, b: &Row) {
         ratio(x.request.p99, y.request.p99),
         a.requests_per_second / b.requests_per_second,
     );
-}
-
-fn ratio(x: Duration, y: Duration) -> f64 {
-    x.as_secs_f64() / y.as_secs_f64()
 }

@@ -227,7 +227,7 @@ pub fn run(repo: &Path, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         let vips = &made;
         let last = last.context("no request")?;
         let image_bytes = last.response.body().len();
-        let ratio = request.as_secs_f64() / vips_median.as_secs_f64();
+        let ratio = bench::ratio(request, vips_median);
 
         println!("\n`GET {uri}` (4000x3000 JPEG, quality 85, 4:2:0), medians of {ROUNDS} interleaved rounds after a warm-up\n");
         println!("| pipeline | median | output |");
@@ -245,7 +245,7 @@ pub fn run(repo: &Path, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         println!("| ratio image-resize / libvips | {ratio:.2} | |");
         println!(
             "| ratio image-resize / libvips with 1 thread | {:.2} | |",
-            request.as_secs_f64() / vips_single.as_secs_f64()
+            bench::ratio(request, vips_single)
         );
         println!("\n| target | value | |\n|---|---:|---|");
         println!("| ratio ≤ 1.20 | {ratio:.2} | {} |", if ratio <= 1.2 { "met" } else { "MISSED" });
