@@ -3,7 +3,9 @@
 
 use crate::Limits;
 use std::time::Duration;
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, ProfilingStrategy,
+};
 
 /// How often the epoch advances: the granularity of the execution deadline
 /// and of preemption between requests sharing a thread.
@@ -28,6 +30,10 @@ pub(crate) fn new_engine(limits: &Limits) -> anyhow::Result<Engine> {
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
         .memory_init_cow(true)
         .epoch_interruption(true);
+    if perf_map_requested() {
+        // `perf` then names the component's functions in its reports.
+        config.profiler(ProfilingStrategy::PerfMap);
+    }
     let engine = Engine::new(&config)?;
 
     let weak = engine.weak();
@@ -41,4 +47,10 @@ pub(crate) fn new_engine(limits: &Limits) -> anyhow::Result<Engine> {
             }
         })?;
     Ok(engine)
+}
+
+/// Whether `EDGEKIT_PERFMAP=1` asks for a `/tmp/perf-<pid>.map` of the
+/// compiled components, for profiling them with Linux `perf`.
+fn perf_map_requested() -> bool {
+    std::env::var_os("EDGEKIT_PERFMAP").is_some_and(|value| value == "1")
 }

@@ -21,8 +21,19 @@ impl Server {
     /// Starts `edgekit serve <args> --addr 127.0.0.1:0` and waits (up to
     /// `startup`) for the line that says where it listens.
     fn start(name: &str, args: &[&str], startup: Duration) -> Server {
+        Server::start_with_env(name, args, &[], startup)
+    }
+
+    /// [`Server::start`] with extra environment variables for the process.
+    fn start_with_env(
+        name: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        startup: Duration,
+    ) -> Server {
         let log = scratch(&format!("{name}.log"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_edgekit"))
+            .envs(env.iter().copied())
             .arg("serve")
             .args(args)
             .args(["--addr", "127.0.0.1:0"])
@@ -137,6 +148,42 @@ fn serves_a_component_and_survives_its_misbehaviour() {
     for line in expected {
         assert!(log.contains(line), "{line:?} missing from: {log}");
     }
+}
+
+#[test]
+fn edgekit_perfmap_writes_a_perf_map_of_the_component() {
+    let map_of = |server: &Server| PathBuf::from(format!("/tmp/perf-{}.map", server.child.id()));
+    let plain = Server::start("no-perfmap", &[MISBEHAVE], Duration::from_secs(120));
+    assert_eq!(plain.get("/").0, 200);
+    assert!(!map_of(&plain).exists(), "a map was written unasked");
+
+    let profiled = Server::start_with_env(
+        "perfmap",
+        &[MISBEHAVE],
+        &[("EDGEKIT_PERFMAP", "1")],
+        Duration::from_secs(120),
+    );
+    assert_eq!(profiled.get("/").0, 200);
+    let map = map_of(&profiled);
+    let text = std::fs::read_to_string(&map).unwrap_or_default();
+    let _ = std::fs::remove_file(&map);
+    // One line per compiled function: `0x<start> <size> <name>`, in hex.
+    let functions = text
+        .lines()
+        .filter(|line| {
+            let fields: Vec<&str> = line.splitn(3, ' ').collect();
+            fields.len() == 3
+                && fields[0]
+                    .strip_prefix("0x")
+                    .is_some_and(|a| u64::from_str_radix(a, 16).is_ok())
+                && u64::from_str_radix(fields[1], 16).is_ok()
+        })
+        .count();
+    assert!(
+        functions > 10,
+        "{} has {functions} functions:\n{text:.500}",
+        map.display()
+    );
 }
 
 #[test]
