@@ -169,3 +169,47 @@ fn damaged_texts_agree_with_serde_json() {
         }
     }
 }
+
+/// What [`parse_object`] reads, as one value: its members put back into
+/// an object, or the other value it returned.
+fn read_by_members(text: &str) -> Result<Json<'_>, JsonError> {
+    let mut members = Vec::new();
+    let other = parse_object(text, |name, value| members.push((name, value)))?;
+    Ok(other.unwrap_or(Json::Object(members)))
+}
+
+/// Reading an object member by member gives the same members, the same
+/// other values and the same errors (at the same place) as [`parse`], on
+/// realistic texts, every prefix of them and every one-character change.
+#[test]
+fn reading_by_members_agrees_with_parse() {
+    let texts = [
+        r#"{"DE": "https://de.example/shop", "EU": "https://eu.example", "default": "https://www.example"}"#,
+        r#" {"DACH": ["DE", "AT", "CH"], "a": {"b": [1, -2.5e+3]}, "a": null} "#,
+        r#"["DE", "AT"]"#,
+        "{}",
+    ];
+    let replacements = ['{', '}', '[', ']', '"', ',', ':', '\\', ' ', 'x', '\u{0}'];
+    let mut checked = 0;
+    for text in texts {
+        let mut variants: Vec<String> = text
+            .char_indices()
+            .map(|(at, _)| text[..at].to_string())
+            .collect();
+        variants.push(text.to_string());
+        for (at, original) in text.char_indices() {
+            for replacement in replacements {
+                variants.push(format!(
+                    "{}{replacement}{}",
+                    &text[..at],
+                    &text[at + original.len_utf8()..]
+                ));
+            }
+        }
+        for variant in &variants {
+            assert_eq!(read_by_members(variant), parse(variant), "{variant:?}");
+            checked += usize::from(parse(variant).is_ok());
+        }
+    }
+    assert!(checked > 50, "{checked}");
+}
