@@ -17,8 +17,9 @@ fn main() {
     let root = manifest_dir.parent().unwrap().to_path_buf();
     let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
 
-    // Any change to the SDK, the macro or a guest crate rebuilds the guests.
-    for dir in ["sdk", "macros", "Cargo.toml", "Cargo.lock"]
+    // Any change to the SDK, the macro, a guest crate or the guests' build
+    // flags rebuilds the guests.
+    for dir in ["sdk", "macros", "Cargo.toml", "Cargo.lock", ".cargo/config.toml"]
         .iter()
         .chain(GUEST_DIRS)
     {
