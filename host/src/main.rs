@@ -66,6 +66,8 @@ enum BenchPart {
     Markdown,
     /// image-resize against libvips.
     ImageResize,
+    /// s3-uploader's uploads against a native client, and 100 at once.
+    S3Uploader,
 }
 
 #[derive(Args)]
@@ -170,6 +172,7 @@ mod geo_router_bench;
 mod hello_bench;
 mod image_resize_bench;
 mod markdown_bench;
+mod s3_uploader_bench;
 
 fn run_bench(args: Bench) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
@@ -188,6 +191,9 @@ fn run_bench(args: Bench) -> anyhow::Result<()> {
     }
     if wanted(BenchPart::ImageResize) {
         image_resize_bench::run(&args.repo, &runtime)?;
+    }
+    if wanted(BenchPart::S3Uploader) {
+        s3_uploader_bench::run(&args.repo, &runtime)?;
     }
     Ok(())
 }
