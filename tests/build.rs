@@ -19,9 +19,15 @@ fn main() {
 
     // Any change to the SDK, the macro, a guest crate or the guests' build
     // flags rebuilds the guests.
-    for dir in ["sdk", "macros", "Cargo.toml", "Cargo.lock", ".cargo/config.toml"]
-        .iter()
-        .chain(GUEST_DIRS)
+    for dir in [
+        "sdk",
+        "macros",
+        "Cargo.toml",
+        "Cargo.lock",
+        ".cargo/config.toml",
+    ]
+    .iter()
+    .chain(GUEST_DIRS)
     {
         println!("cargo:rerun-if-changed={}", root.join(dir).display());
     }
