@@ -64,31 +64,16 @@ impl fmt::Display for JsonError {
 
 /// Parses `text` as exactly one JSON value (surrounding whitespace allowed).
 pub fn parse(text: &str) -> Result<Json<'_>, JsonError> {
-    let mut reader = Reader::new(text);
-    let value = reader.value(0)?;
-    reader.end()?;
-    Ok(value)
-}
-
-/// Parses `text` like [`parse`]; when it is an object, each member goes to
-/// `member` in order as it is read (no tree of the whole object is built)
-/// and the answer is `Ok(None)`; any other value is returned whole.
-///
-/// Members are handed over before the end of the text is checked: the
-/// caller must treat them as provisional until this returns `Ok`.
-pub fn parse_object<'a>(
-    text: &'a str,
-    mut member: impl FnMut(Cow<'a, str>, Json<'a>),
-) -> Result<Option<Json<'a>>, JsonError> {
-    let mut reader = Reader::new(text);
-    reader.skip_whitespace();
-    let value = if reader.peek() == Some(b'{') {
-        reader.members(1, &mut member)?;
-        None
-    } else {
-        Some(reader.value(0)?)
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
     };
-    reader.end()?;
+    let value = reader.value(0)?;
+    reader.skip_whitespace();
+    if reader.at < reader.bytes.len() {
+        return Err(reader.error("trailing characters"));
+    }
     Ok(value)
 }
 
@@ -99,23 +84,6 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn new(text: &'a str) -> Reader<'a> {
-        Reader {
-            text,
-            bytes: text.as_bytes(),
-            at: 0,
-        }
-    }
-
-    /// Only whitespace may follow the value.
-    fn end(&mut self) -> Result<(), JsonError> {
-        self.skip_whitespace();
-        if self.at < self.bytes.len() {
-            return Err(self.error("trailing characters"));
-        }
-        Ok(())
-    }
-
     /// An error at the current position (line and column count from 1;
     /// computed only when something is wrong).
     fn error(&self, what: &'static str) -> JsonError {
@@ -229,25 +197,15 @@ impl<'a> Reader<'a> {
     }
 
     fn object(&mut self, depth: usize) -> Result<Json<'a>, JsonError> {
-        let mut members = Vec::new();
-        self.members(depth, &mut |name, value| members.push((name, value)))?;
-        Ok(Json::Object(members))
-    }
-
-    /// An object's members, each given to `member` as soon as it is read.
-    fn members(
-        &mut self,
-        depth: usize,
-        member: &mut dyn FnMut(Cow<'a, str>, Json<'a>),
-    ) -> Result<(), JsonError> {
         if depth > MAX_DEPTH {
             return Err(self.error("nested too deeply"));
         }
         self.at += 1; // `{`
+        let mut members = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.at += 1;
-            return Ok(());
+            return Ok(Json::Object(members));
         }
         loop {
             self.skip_whitespace();
@@ -262,14 +220,13 @@ impl<'a> Reader<'a> {
                 return Err(self.error("expected `:`"));
             }
             self.at += 1;
-            let value = self.value(depth)?;
-            member(name, value);
+            members.push((name, self.value(depth)?));
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(());
+                    return Ok(Json::Object(members));
                 }
                 None => return Err(self.error("EOF while parsing an object")),
                 Some(_) => return Err(self.error("expected `,` or `}`")),

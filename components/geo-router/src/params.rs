@@ -7,8 +7,6 @@
 //! every bad key so one answer names them all. A native test holds it to
 //! the SDK's rules key by key.
 
-use std::borrow::Cow;
-
 use edgekit::config::ConfigError;
 
 use crate::json::{self, Json};
@@ -96,17 +94,13 @@ impl<'a> Params<'a> {
         let Some(text) = self.text(key) else {
             return false;
         };
-        // Compared without regard to case rather than lower-cased first: no
-        // copy of the text is needed.
-        let word = text.trim();
-        let is = |options: [&str; 4]| options.iter().any(|o| o.eq_ignore_ascii_case(word));
-        if is(["true", "1", "yes", "on"]) {
-            true
-        } else if is(["false", "0", "no", "off"]) {
-            false
-        } else {
-            self.invalid(key, format!("expected true or false, got {text:?}"));
-            false
+        match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => true,
+            "false" | "0" | "no" | "off" => false,
+            _ => {
+                self.invalid(key, format!("expected true or false, got {text:?}"));
+                false
+            }
         }
     }
 
@@ -165,37 +159,32 @@ impl<'a> Params<'a> {
             }
             return Vec::new();
         };
-        // Members are read as the text is parsed, without a tree of the
-        // whole object; the first problem stops the reading of members but
-        // not the parsing, so invalid JSON is still what gets reported.
-        // Room for a typical configuration's members, so neither grows.
-        let mut names: Vec<Cow<'_, str>> = Vec::with_capacity(8);
-        let mut out = Vec::with_capacity(8);
-        let mut problem = None;
-        let parsed = json::parse_object(&text, |name, value| {
-            if problem.is_some() {
-                return;
+        let members = match json::parse(&text) {
+            Ok(Json::Object(members)) => members,
+            Ok(other) => {
+                self.invalid(key, format!("expected a JSON object, got {}", other.kind()));
+                return Vec::new();
             }
-            if names.contains(&name) {
-                problem = Some(format!("{name:?} is given twice"));
-                return;
+            Err(e) => {
+                self.invalid(key, format!("expected valid JSON: {e}"));
+                return Vec::new();
             }
-            match member(&name, &value) {
-                Ok(item) => out.push(item),
-                Err(detail) => problem = Some(detail),
-            }
-            names.push(name);
-        });
-        let detail = match parsed {
-            Ok(None) => match problem {
-                None => return out,
-                Some(detail) => detail,
-            },
-            Ok(Some(other)) => format!("expected a JSON object, got {}", other.kind()),
-            Err(e) => format!("expected valid JSON: {e}"),
         };
-        self.invalid(key, detail);
-        Vec::new()
+        let mut out = Vec::with_capacity(members.len());
+        for (i, (name, value)) in members.iter().enumerate() {
+            if members[..i].iter().any(|(earlier, _)| earlier == name) {
+                self.invalid(key, format!("{name:?} is given twice"));
+                return Vec::new();
+            }
+            match member(name.as_ref(), value) {
+                Ok(item) => out.push(item),
+                Err(detail) => {
+                    self.invalid(key, detail);
+                    return Vec::new();
+                }
+            }
+        }
+        out
     }
 }
 

@@ -105,12 +105,7 @@ enum Key {
 /// keys they mean the continent (route one of those countries through a
 /// group of its own). Any other name must be one `IP_RULES` or `FALLBACK`
 /// leads to, or it could never be taken (a typo, most likely).
-fn classify(
-    key: &str,
-    groups: &[(String, Vec<Country>)],
-    ip_rules: &[(Cidr, String)],
-    fallback: &[String],
-) -> Option<Key> {
+fn classify(key: &str, groups: &[(String, Vec<Country>)], referenced: &[&str]) -> Option<Key> {
     if key == DEFAULT {
         return Some(Key::Default);
     }
@@ -124,10 +119,7 @@ fn classify(
     if groups.iter().any(|(name, _)| name == key) {
         return Some(Key::Group);
     }
-    // Routes only an address rule or a failover leads to may have any name.
-    let referenced =
-        ip_rules.iter().any(|(_, name)| name == key) || fallback.iter().any(|name| name == key);
-    referenced.then_some(Key::Named)
+    referenced.contains(&key).then_some(Key::Named)
 }
 
 impl Router {
@@ -141,16 +133,25 @@ impl Router {
             fallback,
         } = tables;
         check_groups(&groups)?;
+        // Routes only an address rule or a failover leads to may have any name.
+        let referenced: Vec<&str> = ip_rules
+            .iter()
+            .map(|(_, name)| name)
+            .chain(&fallback)
+            .map(String::as_str)
+            .collect();
         // Sorted, so ids (and any error) do not depend on the order written.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
 
-        let mut routes: Vec<Route> = Vec::with_capacity(entries.len());
+        let mut routes = Vec::with_capacity(entries.len());
         let mut by_country = Vec::new();
-        let mut by_group_member: Vec<(Country, RouteId)> = Vec::new();
+        let mut by_group_member = Vec::new();
         let mut by_continent = Vec::new();
         let mut default = None;
+        // Each member of a routed group, with its group.
+        let mut member_of: Vec<(Country, &str)> = Vec::new();
         for (id, (name, origin)) in entries.into_iter().enumerate() {
-            match classify(&name, &groups, &ip_rules, &fallback) {
+            match classify(&name, &groups, &referenced) {
                 Some(Key::Default) => default = Some(id),
                 Some(Key::Continent(continent)) => by_continent.push((continent, id)),
                 Some(Key::Country(country)) => by_country.push((country, id)),
@@ -160,17 +161,10 @@ impl Router {
                         .iter()
                         .flat_map(|(g, m)| m.iter().map(|c| (g.as_str(), c)))
                     {
-                        // The route of the group that has this member
-                        // already (routes are pushed in id order, this
-                        // group's after the loop).
-                        let earlier = by_group_member
-                            .iter()
-                            .find(|(c, _)| c == member)
-                            .map(|&(_, earlier)| earlier);
-                        if let Some(earlier) = earlier
-                            && earlier != id
+                        let earlier = member_of.iter().find(|(c, _)| c == member);
+                        if let Some(&(_, other)) = earlier
+                            && other != group
                         {
-                            let other: &str = &routes[earlier].name;
                             let (a, b) = if other < group {
                                 (other, group)
                             } else {
@@ -182,6 +176,7 @@ impl Router {
                             ));
                         }
                         if earlier.is_none() {
+                            member_of.push((*member, group));
                             by_group_member.push((*member, id));
                         }
                     }
@@ -285,34 +280,30 @@ impl Router {
     }
 }
 
-/// Group names must not shadow codes, and a group must have members. Of
-/// several bad groups, the first by name is reported, whatever the order
-/// written.
+/// Group names must not shadow codes, and a group must have members.
 fn check_groups(groups: &[(String, Vec<Country>)]) -> Result<(), ConfigError> {
-    let first_bad = groups
-        .iter()
-        .filter(|(name, members)| group_problem(name, members).is_some())
-        .min_by(|a, b| a.0.cmp(&b.0));
-    match first_bad.and_then(|(name, members)| group_problem(name, members)) {
-        Some(problem) => Err(ConfigError::invalid("GROUPS", problem)),
-        None => Ok(()),
+    let mut sorted: Vec<&(String, Vec<Country>)> = groups.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, members) in sorted {
+        let problem = if name.is_empty() || name.trim() != name {
+            Some("group names must be non-empty without surrounding spaces".to_string())
+        } else if name == DEFAULT
+            || name.parse::<Continent>().is_ok()
+            || Continent::of(name).is_some()
+        {
+            Some(format!(
+                "{name:?} is a country or continent code or \"default\"; give the group another name"
+            ))
+        } else if members.is_empty() {
+            Some(format!("group {name:?} has no countries"))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(ConfigError::invalid("GROUPS", problem));
+        }
     }
-}
-
-/// What is wrong with one group, if anything.
-fn group_problem(name: &str, members: &[Country]) -> Option<String> {
-    if name.is_empty() || name.trim() != name {
-        Some("group names must be non-empty without surrounding spaces".to_string())
-    } else if name == DEFAULT || name.parse::<Continent>().is_ok() || Continent::of(name).is_some()
-    {
-        Some(format!(
-            "{name:?} is a country or continent code or \"default\"; give the group another name"
-        ))
-    } else if members.is_empty() {
-        Some(format!("group {name:?} has no countries"))
-    } else {
-        None
-    }
+    Ok(())
 }
 
 #[cfg(test)]

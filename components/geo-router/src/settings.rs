@@ -1,6 +1,5 @@
 //! [`Settings`]: the checked configuration a request runs with.
 
-use std::borrow::Cow;
 use std::time::Duration;
 
 use edgekit::StatusCode;
@@ -36,8 +35,8 @@ pub struct Settings {
     pub timeout: Duration,
     /// Countries answered with `451`.
     pub blocked: Vec<Country>,
-    /// The `451` page's text (borrowed when it is the default one).
-    pub block_message: Cow<'static, str>,
+    /// The `451` page's text.
+    pub block_message: String,
     /// Add `x-geo-route`.
     pub debug_header: bool,
     /// Honour `?geo_country=`.
@@ -171,7 +170,7 @@ impl Settings {
             redirect_status,
             timeout: Duration::from_millis(timeout_ms),
             blocked,
-            block_message: block_message.map_or(Cow::Borrowed(DEFAULT_BLOCK_MESSAGE), Cow::Owned),
+            block_message: block_message.unwrap_or_else(|| DEFAULT_BLOCK_MESSAGE.to_string()),
             debug_header,
             allow_override,
         })
