@@ -4,7 +4,7 @@
 use anyhow::{Context, anyhow, bail};
 use std::path::Path;
 use wasmtime::Engine;
-use wasmtime::component::{Component, Linker};
+use wasmtime::component::Linker;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
 /// The export every servable component has (any 0.2.x version).
@@ -21,7 +21,7 @@ pub(crate) fn load<T: 'static>(
     let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {shown}: {e}"))?;
     check_header(&bytes).with_context(|| shown.to_string())?;
 
-    let component = Component::new(engine, &bytes)
+    let component = crate::compile_cache::compile(engine, &bytes)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("{shown}: invalid component"))?;
 

@@ -31,6 +31,7 @@
 pub mod bench;
 mod capture;
 mod cargo_build;
+mod compile_cache;
 mod component;
 mod deadline;
 mod egress;
