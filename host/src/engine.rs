@@ -4,8 +4,7 @@
 use crate::Limits;
 use std::time::Duration;
 use wasmtime::{
-    Config, Engine, Inlining, InstanceAllocationStrategy, PoolingAllocationConfig,
-    ProfilingStrategy,
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, ProfilingStrategy,
 };
 
 /// How often the epoch advances: the granularity of the execution deadline
@@ -30,15 +29,7 @@ pub(crate) fn new_engine(limits: &Limits) -> anyhow::Result<Engine> {
     config
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
         .memory_init_cow(true)
-        // The execution deadline: Cranelift adds an epoch check to every
-        // function entry and loop, which costs call-heavy guests (parsers)
-        // about a sixth of their speed...
-        .epoch_interruption(true)
-        // ...and inlining small functions into their callers wins it back
-        // (markdown 0.53-0.55x native without, 0.62-0.64x with; see
-        // BENCHMARKS.md). Compiling takes about three times as long, which
-        // `compile_cache` pays once per process.
-        .compiler_inlining(Inlining::Yes);
+        .epoch_interruption(true);
     if perf_map_requested() {
         // `perf` then names the component's functions in its reports.
         config.profiler(ProfilingStrategy::PerfMap);
