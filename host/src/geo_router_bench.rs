@@ -81,7 +81,7 @@ pub fn run(repo: &Path, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
             if round == ITERATIONS / 10 {
                 (h, r) = (Samples::default(), Samples::default());
             }
-            h.take(&hello_host, "/?name=Ada", &[], 200).await?;
+            h.take(&hello_host, "/products/42?color=red", &visitor, 200).await?;
             r.take(&router_host, "/products/42?color=red", &visitor, 302).await?;
         }
         let [hi, hr, ri, rr] = [&mut h.instantiate, &mut h.request, &mut r.instantiate, &mut r.request].map(|s| Summary::of(s));
