@@ -31,6 +31,17 @@ struct Key {
     engine: u64,
 }
 
+impl Key {
+    fn of(engine: &Engine, wasm: &[u8]) -> Key {
+        let mut hasher = DefaultHasher::new();
+        engine.precompile_compatibility_hash().hash(&mut hasher);
+        Key {
+            wasm_sha256: Sha256::digest(wasm).into(),
+            engine: hasher.finish(),
+        }
+    }
+}
+
 /// One component's artifact, behind its own lock: hosts built at the same
 /// time for the same component wait for one compilation instead of each
 /// compiling it.
@@ -72,13 +83,7 @@ fn slot(key: Key) -> Slot {
 // `Component::serialize` in this process.
 #[allow(unsafe_code)]
 pub(crate) fn compile(engine: &Engine, wasm: &[u8]) -> wasmtime::Result<Component> {
-    let mut hasher = DefaultHasher::new();
-    engine.precompile_compatibility_hash().hash(&mut hasher);
-    let key = Key {
-        wasm_sha256: Sha256::digest(wasm).into(),
-        engine: hasher.finish(),
-    };
-    let slot = slot(key);
+    let slot = slot(Key::of(engine, wasm));
     let mut artifact = slot.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(bytes) = artifact.as_ref() {
         // SAFETY: `bytes` is what `Component::serialize` produced in this
@@ -108,13 +113,7 @@ mod tests {
     const EMPTY_COMPONENT: &[u8] = b"\0asm\x0d\0\x01\0";
 
     fn artifact_for(engine: &Engine, wasm: &[u8]) -> Option<Arc<Vec<u8>>> {
-        let mut hasher = DefaultHasher::new();
-        engine.precompile_compatibility_hash().hash(&mut hasher);
-        let key = Key {
-            wasm_sha256: Sha256::digest(wasm).into(),
-            engine: hasher.finish(),
-        };
-        let slot = cache().slots.get(&key).cloned()?;
+        let slot = cache().slots.get(&Key::of(engine, wasm)).cloned()?;
         let artifact = slot.lock().unwrap_or_else(PoisonError::into_inner);
         artifact.clone()
     }
