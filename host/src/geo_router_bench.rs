@@ -1,7 +1,9 @@
 //! `edgekit bench`'s part for `components/geo-router`: a full request in
 //! redirect mode (configuration loaded and checked, visitor read, route
 //! chosen, `302` written) beside the SDK's `hello` example in the same run,
-//! requests interleaved. The configuration is a realistic one: a platform
+//! requests interleaved. Both get the same request (path, query and the
+//! platform's headers; `hello` ignores them), so the ratio measures the
+//! routing decision, not two different inputs. The configuration is a realistic one: a platform
 //! preset, six routes, a group, an address rule, blocked countries and
 //! the debug header, so every step of the decision runs. Each request is a
 //! fresh instance, so the configuration is read and checked every time.
