@@ -1,7 +1,7 @@
 //! [`Body`]: the body of a request or response, buffered or streaming.
 
 use std::fmt;
-use std::future::{Future, poll_fn};
+use std::future::poll_fn;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
@@ -55,7 +55,6 @@ enum Kind {
 struct Incoming {
     stream: IncomingStream,
     len: Option<u64>,
-    waiting: Option<wstd::runtime::WaitFor>,
 }
 
 impl Body {
@@ -99,11 +98,7 @@ impl Body {
     }
 
     pub(crate) fn incoming(stream: IncomingStream, len: Option<u64>) -> Self {
-        Self::with_kind(Kind::Incoming(Incoming {
-            stream,
-            len,
-            waiting: None,
-        }))
+        Self::with_kind(Kind::Incoming(Incoming { stream, len }))
     }
 
     fn with_kind(kind: Kind) -> Self {
@@ -240,37 +235,20 @@ fn poll_incoming(
     incoming: &mut Incoming,
     cx: &mut Context<'_>,
 ) -> Poll<Option<Result<Bytes, BoxError>>> {
-    loop {
-        // With a known length, the body ends after it: the peer may close
-        // the connection without ever signalling the end of the stream.
-        if incoming.len == Some(0) {
-            return Poll::Ready(None);
-        }
-        if let Some(waiting) = &mut incoming.waiting {
-            ready!(Pin::new(waiting).poll(cx));
-            incoming.waiting = None;
-        }
-        let Some(input) = incoming.stream.stream() else {
-            return Poll::Ready(Some(Err("the body is unavailable".into())));
-        };
-        match stream::try_read(input) {
-            Ok(Some(chunk)) if chunk.is_empty() => {
-                let pollable = input.subscribe();
-                incoming.waiting = Some(
-                    wstd::runtime::Reactor::current()
-                        .schedule(pollable)
-                        .wait_for(),
-                );
+    // With a known length, the body ends after it: the peer may close the
+    // connection without ever signalling the end of the stream.
+    if incoming.len == Some(0) {
+        return Poll::Ready(None);
+    }
+    match ready!(incoming.stream.poll_read(cx)) {
+        Ok(Some(chunk)) => {
+            if let Some(len) = &mut incoming.len {
+                *len = len.saturating_sub(chunk.len() as u64);
             }
-            Ok(Some(chunk)) => {
-                if let Some(len) = &mut incoming.len {
-                    *len = len.saturating_sub(chunk.len() as u64);
-                }
-                return Poll::Ready(Some(Ok(chunk)));
-            }
-            Ok(None) => return Poll::Ready(None),
-            Err(e) => return Poll::Ready(Some(Err(e.into()))),
+            Poll::Ready(Some(Ok(chunk)))
         }
+        Ok(None) => Poll::Ready(None),
+        Err(e) => Poll::Ready(Some(Err(e.into()))),
     }
 }
 
@@ -365,7 +343,7 @@ pub(crate) trait StreamBody: http_body::Body<Data = Bytes, Error = BoxError> {
 impl<B: http_body::Body<Data = Bytes, Error = BoxError> + 'static> StreamBody for B {
     fn write_blocking(self: Pin<Box<Self>>, out: &OutputStream) -> Result<(), CopyError> {
         let body: Pin<Box<dyn StreamBody>> = self;
-        wstd::runtime::block_on(write_stream::<Yield>(body, out))
+        crate::wasi::wait::block_on(write_stream::<Yield>(body, out))
     }
 }
 

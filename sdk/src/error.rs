@@ -11,7 +11,7 @@ use crate::body::BoxError;
 use crate::config::ConfigError;
 use crate::json_text::push_json_string;
 use crate::wasi::log::log_error;
-use crate::{Body, BodyError, FetchError, IntoResponse, QueryError, Response};
+use crate::{Body, BodyError, FetchError, IntoResponse, QueryError, Response, TimedOut};
 
 /// A handler error that becomes a safe HTTP response.
 ///
@@ -138,6 +138,12 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for Error {
         };
         let boxed = match boxed.downcast::<FetchError>() {
             Ok(e) => return e.into_error(),
+            Err(other) => other,
+        };
+        let boxed = match boxed.downcast::<TimedOut>() {
+            Ok(e) => {
+                return Self::new(StatusCode::GATEWAY_TIMEOUT, "gateway timeout").with_cause(*e);
+            }
             Err(other) => other,
         };
         let boxed = match boxed.downcast::<ConfigError>() {

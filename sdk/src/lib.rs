@@ -53,6 +53,7 @@ mod request_ext;
 mod request_id;
 mod response;
 pub mod router;
+mod time;
 mod wasi;
 
 #[doc(hidden)]
@@ -73,6 +74,7 @@ pub use redirect::Redirect;
 pub use request_ext::RequestExt;
 pub use request_id::request_id;
 pub use response::IntoResponse;
+pub use time::{TimedOut, sleep, timeout};
 
 pub use http;
 pub use http::{HeaderMap, Method, StatusCode, Uri, header};
@@ -121,5 +123,5 @@ pub use futures_lite::future::try_zip as try_join;
 /// }
 /// ```
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    wstd::runtime::block_on(future)
+    crate::wasi::wait::block_on(future)
 }

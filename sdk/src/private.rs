@@ -7,7 +7,7 @@ use wasip2::http::types::{IncomingRequest, ResponseOutparam};
 
 use crate::wasi::incoming::request_from_wasi;
 use crate::wasi::respond::respond;
-use crate::wasi::wait::{Block, Yield, run_blocking};
+use crate::wasi::wait::{Block, Yield, block_on, run_blocking};
 use crate::{IntoResponse, Request};
 
 /// Runs a sync handler. Nothing here starts the async reactor, so plain
@@ -31,7 +31,7 @@ pub fn serve_async<R: IntoResponse, F: Future<Output = R>>(
     outparam: ResponseOutparam,
     handler: impl FnOnce(Request) -> F,
 ) {
-    wstd::runtime::block_on(async move {
+    block_on(async move {
         let response = match request_from_wasi(request) {
             Ok(request) => handler(request).await.into_response(),
             Err(error) => error.into_response(),

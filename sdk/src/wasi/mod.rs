@@ -1,6 +1,7 @@
 //! Every call into WASI lives below this module, so that a WASI 0.3 backend
 //! can be added beside it without touching the public types.
 
+pub(crate) mod clock;
 #[cfg(feature = "wasi-config")]
 pub(crate) mod config_store;
 pub(crate) mod fields;

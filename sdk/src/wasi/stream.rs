@@ -2,12 +2,15 @@
 //! never write more than `check-write` allows, wait on backpressure, and
 //! drop every stream before the body that owns it.
 
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
 use bytes::Bytes;
 use wasip2::http::types::{IncomingBody, IncomingRequest, IncomingResponse, OutgoingBody};
 use wasip2::io::streams::{InputStream, OutputStream, StreamError};
 
 use super::log::log_error;
-use super::wait::Wait;
+use super::wait::{Registered, Wait};
 use crate::Body;
 
 /// How much one read asks for: large enough to amortise the call, small
@@ -28,14 +31,20 @@ pub(crate) struct IncomingStream {
 
 enum State {
     Unopened(Parent),
-    /// Fields drop in declaration order: the stream before the body, the
-    /// body before its parent, as WASI requires of child resources.
-    Open {
-        stream: InputStream,
-        _body: IncomingBody,
-        _parent: Parent,
-    },
+    Open(Open),
     Unavailable,
+}
+
+/// An opened body. Fields drop in declaration order, which is the order
+/// WASI requires of child resources: a pending read's pollable before the
+/// stream, the stream before the body, the body before its parent. So a
+/// body dropped in the middle of a read (a timeout, a `select`, an early
+/// answer) never traps the component.
+struct Open {
+    waiting: Option<Registered>,
+    stream: InputStream,
+    _body: IncomingBody,
+    _parent: Parent,
 }
 
 impl IncomingStream {
@@ -45,8 +54,8 @@ impl IncomingStream {
         }
     }
 
-    /// The stream, opened on first use; `None` when WASI refuses it.
-    pub(crate) fn stream(&mut self) -> Option<&InputStream> {
+    /// The opened body, on first use; `None` when WASI refuses it.
+    fn open(&mut self) -> Option<&mut Open> {
         if matches!(self.state, State::Unopened(_))
             && let State::Unopened(parent) = std::mem::replace(&mut self.state, State::Unavailable)
         {
@@ -57,16 +66,45 @@ impl IncomingStream {
             if let Ok((body, stream)) =
                 body.and_then(|body| body.stream().map(|stream| (body, stream)))
             {
-                self.state = State::Open {
+                self.state = State::Open(Open {
+                    waiting: None,
                     stream,
                     _body: body,
                     _parent: parent,
-                };
+                });
             }
         }
-        match &self.state {
-            State::Open { stream, .. } => Some(stream),
+        match &mut self.state {
+            State::Open(open) => Some(open),
             _ => None,
+        }
+    }
+
+    /// The stream, opened on first use; `None` when WASI refuses it.
+    pub(crate) fn stream(&mut self) -> Option<&InputStream> {
+        self.open().map(|open| &open.stream)
+    }
+
+    /// The next chunk, `None` at the end of the stream; while nothing has
+    /// arrived, the reactor wakes the task when something does.
+    pub(crate) fn poll_read(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<Option<Bytes>, String>> {
+        let Some(open) = self.open() else {
+            return Poll::Ready(Err("the body is unavailable".into()));
+        };
+        loop {
+            if let Some(waiting) = &mut open.waiting {
+                ready!(Pin::new(waiting).poll(cx));
+                open.waiting = None;
+            }
+            match try_read(&open.stream) {
+                Ok(Some(chunk)) if chunk.is_empty() => {
+                    open.waiting = Some(Registered::new(open.stream.subscribe()));
+                }
+                read => return Poll::Ready(read),
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 //! instantiate them with [`Block`] and never link the async runtime, which
 //! keeps a plain `fn` handler as small as hand-written bindings.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
@@ -82,10 +83,7 @@ pub(crate) struct Yield;
 
 impl Wait for Yield {
     async fn wait(pollable: Pollable) {
-        wstd::runtime::Reactor::current()
-            .schedule(pollable)
-            .wait_for()
-            .await;
+        Registered::new(pollable).await;
     }
 
     async fn ready_to_splice(out: &OutputStream, input: &InputStream) {
@@ -114,6 +112,69 @@ pub(crate) fn run_blocking<F: Future>(future: F) -> F::Output {
     loop {
         if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
             return output;
+        }
+    }
+}
+
+thread_local! {
+    /// Counts the reactor's runs: a wait belongs to the run it was
+    /// registered in, and only that run's reactor may take it back.
+    static RUN: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Runs `future` to completion on a reactor of its own. Every `async` path
+/// of the SDK starts here, so [`Registered`] knows when its reactor is gone.
+pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
+    RUN.set(RUN.get() + 1);
+    let output = wstd::runtime::block_on(future);
+    // The reactor, and every pollable it still held, are dropped by now.
+    RUN.set(RUN.get() + 1);
+    output
+}
+
+/// A pollable handed to the reactor, for a wait that may span several polls
+/// (and be dropped before it is over: a timeout, a `select`, a body dropped
+/// mid-read).
+///
+/// The reactor owns the pollable, and a WASI pollable is a child of the
+/// stream or body it watches: it must be gone before them, or the host traps
+/// the component. Dropping a `Registered` drops its pollable at once, so the
+/// owner of a stream keeps its `Registered` in a field declared before the
+/// stream. Dropped after its reactor's run ended (a body kept past
+/// [`block_on`]), it is forgotten instead: that reactor dropped the pollable
+/// when it ended, and the next run's reactor must not be asked for it.
+pub(crate) struct Registered {
+    wait: Option<wstd::runtime::WaitFor>,
+    run: u64,
+}
+
+impl Registered {
+    pub(crate) fn new(pollable: Pollable) -> Self {
+        let wait = wstd::runtime::Reactor::current()
+            .schedule(pollable)
+            .wait_for();
+        Self {
+            wait: Some(wait),
+            run: RUN.get(),
+        }
+    }
+}
+
+impl Future for Registered {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match &mut self.wait {
+            Some(wait) => Pin::new(wait).poll(cx),
+            None => Poll::Ready(()),
+        }
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        if RUN.get() != self.run {
+            std::mem::forget(self.wait.take());
         }
     }
 }
