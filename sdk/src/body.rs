@@ -190,6 +190,10 @@ impl Body {
     /// The next chunk of the body, or `None` at its end. Use it to process a
     /// large body piece by piece without holding it whole.
     ///
+    /// It is cancel-safe: a `chunk()` dropped while it waits (by
+    /// [`timeout`](crate::timeout), say) has taken nothing from the body,
+    /// and the body itself may be dropped at any point.
+    ///
     /// ```no_run
     /// # async fn f(req: edgekit::Request) -> Result<(), edgekit::Error> {
     /// let mut body = req.into_body();

@@ -211,9 +211,15 @@ impl FetchError {
     }
 }
 
-impl fmt::Display for FetchError {
+/// A short fixed phrase, safe to show a client: "timed out",
+/// "connection refused", ...
+///
+/// ```
+/// assert_eq!(edgekit::FetchErrorKind::Timeout.to_string(), "timed out");
+/// ```
+impl fmt::Display for FetchErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.kind {
+        f.write_str(match self {
             FetchErrorKind::InvalidRequest => "invalid request",
             FetchErrorKind::Denied => "destination denied",
             FetchErrorKind::Dns => "DNS lookup failed",
@@ -221,8 +227,15 @@ impl fmt::Display for FetchError {
             FetchErrorKind::Timeout => "timed out",
             FetchErrorKind::Connection => "connection failed",
             FetchErrorKind::Other => "request failed",
-        };
-        write!(f, "{kind}")?;
+        })
+    }
+}
+
+/// The kind, then the host's details in parentheses: for logs, not for
+/// clients (show [`FetchError::kind`] to them).
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind)?;
         if !self.detail.is_empty() {
             write!(f, " ({})", self.detail)?;
         }

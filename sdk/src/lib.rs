@@ -47,6 +47,7 @@ mod json_text;
 #[cfg_attr(docsrs, doc(cfg(feature = "kv")))]
 pub mod kv;
 pub mod log;
+pub mod net;
 mod query;
 mod redirect;
 mod request_ext;

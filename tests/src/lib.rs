@@ -2,9 +2,12 @@
 //! built by `build.rs`, and real loopback HTTP servers to use as backends.
 
 pub mod backend;
+pub mod faulty;
+pub mod hosts;
 pub mod image_resize;
 pub mod portable;
 pub mod s3_server;
+pub mod storage;
 
 pub use backend::{Backend, Received};
 
