@@ -12,7 +12,7 @@ use crate::capped::Capped;
 use crate::config::RedirectMode;
 use crate::redirect::{is_redirect, location, next_method, through_proxy};
 use crate::settings::Settings;
-use crate::{access, cors, headers, params, self_loop, uri};
+use crate::{access, cors, headers, params, response_headers, self_loop, uri};
 
 /// Answers `request`; every refusal is an [`Error`] with the status the
 /// README documents, raised before anything is sent.
@@ -186,7 +186,7 @@ async fn fetch_following(
 /// streamed through the size cap.
 fn pass_on(response: Response, url: &Url, method: &Method, settings: &Settings) -> Response {
     let (mut parts, body) = response.into_parts();
-    headers::clean_response(&mut parts.headers);
+    response_headers::clean_response(&mut parts.headers);
     let limit = settings.max_response_bytes;
     let body = if *method == Method::HEAD {
         // No body follows a HEAD answer. The target's Content-Length cannot
@@ -244,7 +244,7 @@ fn loop_detected(why: &'static str) -> Error {
 
 /// Headers added to every answer, errors included.
 pub fn finish(response: &mut Response, settings: &Settings) {
-    headers::add_privacy(response.headers_mut());
+    response_headers::add_privacy(response.headers_mut());
     if let Some(origin) = &settings.cors_origin {
         cors::allow(response.headers_mut(), origin);
     }
