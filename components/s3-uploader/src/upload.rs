@@ -42,7 +42,7 @@ pub enum Destination {
 pub struct Plan<'a> {
     /// Where it goes.
     pub destination: Destination,
-    /// The declared content type, stored with the object.
+    /// The declared content type's essence, stored with the object.
     pub content_type: String,
     /// Checks against the declared type and the first bytes.
     pub allowed: &'a Allowed,
