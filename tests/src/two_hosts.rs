@@ -259,7 +259,14 @@ fn parse_response(raw: &[u8]) -> http::Response<Bytes> {
         .unwrap_or_else(|| panic!("no response head in {:?}", String::from_utf8_lossy(raw)));
     let head = std::str::from_utf8(&raw[..text_end]).unwrap();
     let mut lines = head.split("\r\n");
-    let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let mut builder = http::Response::builder().status(status);
     let mut chunked = false;
     for line in lines {
@@ -272,8 +279,8 @@ fn parse_response(raw: &[u8]) -> http::Response<Bytes> {
         let mut out = Vec::new();
         loop {
             let line_end = body.windows(2).position(|w| w == b"\r\n").unwrap();
-            let size = usize::from_str_radix(std::str::from_utf8(&body[..line_end]).unwrap(), 16)
-                .unwrap();
+            let size =
+                usize::from_str_radix(std::str::from_utf8(&body[..line_end]).unwrap(), 16).unwrap();
             body = &body[line_end + 2..];
             if size == 0 {
                 break;

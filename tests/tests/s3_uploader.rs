@@ -1270,7 +1270,12 @@ fn upload(
 /// The answer is exactly `status` with the JSON error `message`.
 fn assert_error(answer: &Answer, status: u16, message: &str) {
     assert_eq!(answer.status, status, "{}: {}", answer.which, answer.text());
-    assert_eq!(answer.header("content-type"), "application/json", "{}", answer.which);
+    assert_eq!(
+        answer.header("content-type"),
+        "application/json",
+        "{}",
+        answer.which
+    );
     let body: Value = serde_json::from_slice(&answer.body)
         .unwrap_or_else(|_| panic!("{}: JSON, got {}", answer.which, answer.text()));
     assert_eq!(body["error"], message, "{}", answer.which);
@@ -1321,7 +1326,10 @@ async fn a_content_type_list_or_an_unchecked_image_type_is_415_and_stores_nothin
             "image/x",
             "the file's content cannot be checked as image/x: list the type exactly to accept it",
         ),
-        ("image/png", "the file's content does not look like image/png"),
+        (
+            "image/png",
+            "the file's content does not look like image/png",
+        ),
     ] {
         for answer in hosts
             .send(|which| {
@@ -1341,7 +1349,12 @@ async fn a_content_type_list_or_an_unchecked_image_type_is_415_and_stores_nothin
     let boundary = "----edgekitBoundary7MA4YWxk";
     let body = form(
         boundary,
-        &[("file", Some("x.html"), Some("image/x, text/html"), &html[..])],
+        &[(
+            "file",
+            Some("x.html"),
+            Some("image/x, text/html"),
+            &html[..],
+        )],
     );
     let content_type = format!("multipart/form-data; boundary={boundary}");
     for answer in hosts
@@ -1375,7 +1388,10 @@ async fn a_content_type_list_or_an_unchecked_image_type_is_415_and_stores_nothin
         assert_eq!(answer.status, 201, "{}: {}", answer.which, answer.text());
     }
     for key in ["ok-0.png", "ok-1.png"] {
-        assert_eq!(stored_content_type(&storage, key).as_deref(), Some("image/png"));
+        assert_eq!(
+            stored_content_type(&storage, key).as_deref(),
+            Some("image/png")
+        );
     }
 }
 
@@ -1394,7 +1410,11 @@ async fn without_a_list_an_invalid_content_type_is_still_415() {
         })
         .await
     {
-        assert_error(&answer, 415, "the content type must be exactly one valid type/subtype");
+        assert_error(
+            &answer,
+            415,
+            "the content type must be exactly one valid type/subtype",
+        );
     }
     storage.assert_untouched();
 }
@@ -1416,7 +1436,11 @@ async fn presign_signs_only_one_checked_type() {
             .send(|_| upload("POST", "/presign", &[], ask(content_type)))
             .await
         {
-            assert_error(&answer, 415, "the content type must be exactly one valid type/subtype");
+            assert_error(
+                &answer,
+                415,
+                "the content type must be exactly one valid type/subtype",
+            );
         }
     }
     for answer in hosts
@@ -1431,15 +1455,30 @@ async fn presign_signs_only_one_checked_type() {
     {
         assert_eq!(answer.status, 200, "{}: {}", answer.which, answer.text());
         let body: Value = serde_json::from_slice(&answer.body).unwrap();
-        assert_eq!(body["headers"]["content-type"], "image/png", "{}", answer.which);
+        assert_eq!(
+            body["headers"]["content-type"], "image/png",
+            "{}",
+            answer.which
+        );
     }
     // A body that is not the expected JSON gets a fixed message, never
     // the parser's words.
     for answer in hosts
-        .send(|_| upload("POST", "/presign", &[], Payload::Whole(Bytes::from("{\"key\": 1"))))
+        .send(|_| {
+            upload(
+                "POST",
+                "/presign",
+                &[],
+                Payload::Whole(Bytes::from("{\"key\": 1")),
+            )
+        })
         .await
     {
-        assert_error(&answer, 400, "the body must be JSON: {\"key\", \"content_type\", \"size\"}");
+        assert_error(
+            &answer,
+            400,
+            "the body must be JSON: {\"key\", \"content_type\", \"size\"}",
+        );
     }
 }
 
@@ -1501,7 +1540,12 @@ async fn quoted_semicolons_in_a_file_name_do_not_split_it() {
                     boundary,
                     &[("file", Some(&filename), Some("text/plain"), b"text")],
                 );
-                upload("POST", "/", &[("content-type", &content_type)], Payload::Whole(body))
+                upload(
+                    "POST",
+                    "/",
+                    &[("content-type", &content_type)],
+                    Payload::Whole(body),
+                )
             })
             .await
         {
@@ -1556,7 +1600,10 @@ async fn a_part_header_that_cannot_be_signed_is_400_and_sends_nothing() {
         {
             assert_error(&answer, 400, message);
             if let Some(ex) = &answer.exchange {
-                assert!(ex.stats.outgoing.is_empty(), "nothing is sent to the storage");
+                assert!(
+                    ex.stats.outgoing.is_empty(),
+                    "nothing is sent to the storage"
+                );
             }
         }
     }
@@ -1591,13 +1638,28 @@ async fn a_cut_body_a_bad_header_and_a_failed_storage_answer_fixed_messages() {
         })
         .await
     {
-        assert_error(&answer, 415, "the content type must be exactly one valid type/subtype");
+        assert_error(
+            &answer,
+            415,
+            "the content type must be exactly one valid type/subtype",
+        );
     }
 
     // The storage is gone: a closed loopback port.
-    let down = TwoHosts::start(S3_UPLOADER, &env_for(&storage, &[("S3_ENDPOINT", &closed_endpoint())])).await;
+    let down = TwoHosts::start(
+        S3_UPLOADER,
+        &env_for(&storage, &[("S3_ENDPOINT", &closed_endpoint())]),
+    )
+    .await;
     for answer in down
-        .send(|_| upload("PUT", "/down.bin", &[], Payload::Whole(Bytes::from("small"))))
+        .send(|_| {
+            upload(
+                "PUT",
+                "/down.bin",
+                &[],
+                Payload::Whole(Bytes::from("small")),
+            )
+        })
         .await
     {
         assert_storage_unreachable(&answer);
@@ -1614,8 +1676,16 @@ fn closed_endpoint() -> String {
 fn assert_storage_unreachable(answer: &Answer) {
     assert_eq!(answer.status, 502, "{}: {}", answer.which, answer.text());
     let error: Value = serde_json::from_slice(&answer.body).unwrap();
-    assert_eq!(error["error"], "the storage is unreachable", "{}", answer.which);
-    assert_eq!(error.as_object().unwrap().len(), 2, "error and request_id only");
+    assert_eq!(
+        error["error"], "the storage is unreachable",
+        "{}",
+        answer.which
+    );
+    assert_eq!(
+        error.as_object().unwrap().len(),
+        2,
+        "error and request_id only"
+    );
 }
 
 /// The storage fails while the client's body is still streaming in: under
@@ -1626,7 +1696,11 @@ fn assert_storage_unreachable(answer: &Answer) {
 #[ignore = "needs the SDK's WASI drop-order fix (sdk/src/body.rs)"]
 async fn a_storage_that_fails_while_the_body_streams_in_answers_502() {
     let storage = Storage::start().await;
-    let down = TwoHosts::start(S3_UPLOADER, &env_for(&storage, &[("S3_ENDPOINT", &closed_endpoint())])).await;
+    let down = TwoHosts::start(
+        S3_UPLOADER,
+        &env_for(&storage, &[("S3_ENDPOINT", &closed_endpoint())]),
+    )
+    .await;
     let body = data(300_000, 6);
     for answer in down
         .send(|_| upload("PUT", "/down.bin", &[], Payload::Whole(body.clone())))
