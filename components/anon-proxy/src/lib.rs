@@ -21,6 +21,7 @@ mod host_name;
 mod params;
 mod proxy;
 mod redirect;
+mod response_headers;
 mod self_loop;
 mod settings;
 mod target;

@@ -12,7 +12,7 @@ use crate::capped::Capped;
 use crate::config::RedirectMode;
 use crate::redirect::{is_redirect, location, next_method, through_proxy};
 use crate::settings::Settings;
-use crate::{access, cors, headers, params, self_loop, uri};
+use crate::{access, cors, headers, params, response_headers, self_loop, uri};
 
 /// Answers `request`; every refusal is an [`Error`] with the status the
 /// README documents, raised before anything is sent.
@@ -37,6 +37,12 @@ pub async fn handle(request: Request, settings: &Settings) -> Result<Response, E
             return Ok(unauthorized());
         }
     }
+    if is_service_worker_fetch(request.headers()) {
+        return Err(Error::new(
+            StatusCode::FORBIDDEN,
+            "service workers cannot be registered through this proxy",
+        ));
+    }
     let user_agent = settings.user_agent.to_str().unwrap_or_default();
     if self_loop::came_through_a_proxy(request.headers(), user_agent) {
         return Err(loop_detected("the request came through this proxy"));
@@ -44,7 +50,6 @@ pub async fn handle(request: Request, settings: &Settings) -> Result<Response, E
     let target =
         params::target(&query).map_err(|e| Error::new(StatusCode::BAD_REQUEST, e.to_string()))?;
     let own = own_address(&request);
-    let proxy_path = request.uri().path().to_owned();
     let (parts, body) = request.into_parts();
     // GET and HEAD send no body, whatever the client attached.
     let body = match parts.method {
@@ -62,7 +67,6 @@ pub async fn handle(request: Request, settings: &Settings) -> Result<Response, E
         hop,
         &outgoing_headers,
         &own,
-        &proxy_path,
         query_token.as_deref(),
         settings,
     )
@@ -100,7 +104,6 @@ async fn fetch_following(
     mut hop: Hop,
     outgoing_headers: &edgekit::HeaderMap,
     own: &Option<(String, String)>,
-    proxy_path: &str,
     token: Option<&str>,
     settings: &Settings,
 ) -> Result<(Response, Url), Error> {
@@ -154,7 +157,7 @@ async fn fetch_following(
         // need it again goes back to the client, through the proxy.
         let replays_body = sent_body && method == hop.method;
         if settings.redirect_mode == RedirectMode::Rewrite || replays_body {
-            let rewritten = through_proxy(proxy_path, &next, token);
+            let rewritten = through_proxy(&next, token);
             if let Ok(value) = HeaderValue::from_str(&rewritten) {
                 response.headers_mut().insert(LOCATION, value);
             }
@@ -186,7 +189,7 @@ async fn fetch_following(
 /// streamed through the size cap.
 fn pass_on(response: Response, url: &Url, method: &Method, settings: &Settings) -> Response {
     let (mut parts, body) = response.into_parts();
-    headers::clean_response(&mut parts.headers);
+    response_headers::clean_response(&mut parts.headers, settings.sandbox);
     let limit = settings.max_response_bytes;
     let body = if *method == Method::HEAD {
         // No body follows a HEAD answer. The target's Content-Length cannot
@@ -213,6 +216,15 @@ fn pass_on(response: Response, url: &Url, method: &Method, settings: &Settings) 
         }
     };
     Response::from_parts(parts, body)
+}
+
+/// A browser fetching a service worker's script says so: a proxied
+/// script would control every page of the proxy's origin.
+fn is_service_worker_fetch(headers: &edgekit::HeaderMap) -> bool {
+    headers
+        .get_all("service-worker")
+        .iter()
+        .any(|value| value.as_bytes().eq_ignore_ascii_case(b"script"))
 }
 
 fn method_not_allowed(methods: &[Method]) -> Response {
@@ -244,7 +256,7 @@ fn loop_detected(why: &'static str) -> Error {
 
 /// Headers added to every answer, errors included.
 pub fn finish(response: &mut Response, settings: &Settings) {
-    headers::add_privacy(response.headers_mut());
+    response_headers::add_privacy(response.headers_mut());
     if let Some(origin) = &settings.cors_origin {
         cors::allow(response.headers_mut(), origin);
     }

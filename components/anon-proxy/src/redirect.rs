@@ -37,16 +37,18 @@ pub fn next_method(status: StatusCode, method: &Method) -> Method {
 }
 
 /// A `Location` that sends the client through the proxy to `target`:
-/// relative to the proxy's own path, so it works whatever name or scheme
-/// the client reached the proxy by. A `token` the client put in its URL is
+/// `/?url=...`, relative to the proxy's root so it works whatever name or
+/// scheme the client reached the proxy by, and never built from the
+/// request's path (a path such as `//evil.example/` would make it a
+/// redirect to another site). A `token` the client put in its URL is
 /// carried along, or the next request would be refused.
-pub fn through_proxy(proxy_path: &str, target: &Url, token: Option<&str>) -> String {
+pub fn through_proxy(target: &Url, token: Option<&str>) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     query.append_pair("url", target.as_str());
     if let Some(token) = token {
         query.append_pair("token", token);
     }
-    format!("{proxy_path}?{}", query.finish())
+    format!("/?{}", query.finish())
 }
 
 #[cfg(test)]
@@ -100,12 +102,12 @@ mod tests {
     fn rewritten_locations_point_back_through_the_proxy() {
         let target = Url::parse("https://example.com/next?a=1&b=2").unwrap();
         assert_eq!(
-            through_proxy("/", &target, None),
+            through_proxy(&target, None),
             "/?url=https%3A%2F%2Fexample.com%2Fnext%3Fa%3D1%26b%3D2"
         );
         assert_eq!(
-            through_proxy("/fetch", &target, Some("t&1")),
-            "/fetch?url=https%3A%2F%2Fexample.com%2Fnext%3Fa%3D1%26b%3D2&token=t%261"
+            through_proxy(&target, Some("t&1")),
+            "/?url=https%3A%2F%2Fexample.com%2Fnext%3Fa%3D1%26b%3D2&token=t%261"
         );
     }
 }

@@ -32,6 +32,8 @@ pub struct Settings {
     pub fetch: FetchOptions,
     /// `CORS_ALLOW_ORIGIN`.
     pub cors_origin: Option<HeaderValue>,
+    /// `SANDBOX`.
+    pub sandbox: bool,
 }
 
 impl Settings {
@@ -67,6 +69,7 @@ impl Settings {
                 .first_byte_timeout(timeout)
                 .between_bytes_timeout(timeout),
             cors_origin: config.cors_allow_origin.map(|o| o.0),
+            sandbox: config.sandbox,
         })
     }
 }

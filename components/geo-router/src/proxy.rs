@@ -40,8 +40,11 @@ pub async fn forward(req: Request, path: &str, settings: &Settings, first: Route
         match Replay::read(body, REPLAY_LIMIT).await {
             Ok(replay) => replay,
             Err(error) => {
+                // The host's words for a failed read stay in the log.
+                let error = Error::new(error.status(), "the request body could not be read")
+                    .with_cause(error);
                 return Served {
-                    response: Error::from(error).into_response(),
+                    response: error.into_response(),
                     route: first,
                     fell_back: false,
                 };
@@ -53,7 +56,7 @@ pub async fn forward(req: Request, path: &str, settings: &Settings, first: Route
     if matches!(body, Replay::Once(_)) {
         order.truncate(1);
     }
-    let headers = forward::request_headers(&parts.headers, &parts.uri);
+    let headers = forward::request_headers(&parts.headers, &parts.uri, &settings.forward);
     let options = FetchOptions::new()
         .connect_timeout(settings.timeout)
         .first_byte_timeout(settings.timeout)

@@ -5,6 +5,7 @@ use std::time::Duration;
 use edgekit::StatusCode;
 use edgekit::config::ConfigError;
 use edgekit::geo::Platform;
+use edgekit::http::HeaderName;
 
 use crate::config::{
     DEFAULT_BLOCK_MESSAGE, DEFAULT_TIMEOUT_MS, Mode, PlatformName, RedirectStatus,
@@ -14,8 +15,8 @@ use crate::ip_rules::Cidr;
 use crate::json::Json;
 use crate::origin::Origin;
 use crate::params::{self, Params, Source};
-use crate::presets;
 use crate::router::{Router, Tables};
+use crate::{forward, presets};
 
 /// The most `TIMEOUT_MS` may be: platforms end requests long before.
 const MAX_TIMEOUT_MS: u64 = 120_000;
@@ -41,6 +42,9 @@ pub struct Settings {
     pub debug_header: bool,
     /// Honour `?geo_country=`.
     pub allow_override: bool,
+    /// `FORWARD_HEADERS`: request headers sent to the origin besides
+    /// [`forward::END_TO_END`](crate::forward::END_TO_END).
+    pub forward: Vec<HeaderName>,
 }
 
 /// Each key as read on its own, before the checks across keys.
@@ -57,6 +61,7 @@ struct Keys {
     block_message: Option<String>,
     debug_header: bool,
     allow_override: bool,
+    forward: Vec<HeaderName>,
 }
 
 impl Settings {
@@ -119,6 +124,7 @@ impl Settings {
         let block_message = params.optional_text("BLOCK_MESSAGE");
         let debug_header = params.flag("DEBUG_HEADER");
         let allow_override = params.flag("ALLOW_OVERRIDE");
+        let forward = params.list("FORWARD_HEADERS", forward::extra_header);
         Keys {
             platform,
             routes,
@@ -132,6 +138,7 @@ impl Settings {
             block_message,
             debug_header,
             allow_override,
+            forward,
         }
     }
 
@@ -150,6 +157,7 @@ impl Settings {
             block_message,
             debug_header,
             allow_override,
+            forward,
         } = keys;
         let router = Router::new(Tables {
             routes,
@@ -173,6 +181,7 @@ impl Settings {
             block_message: block_message.unwrap_or_else(|| DEFAULT_BLOCK_MESSAGE.to_string()),
             debug_header,
             allow_override,
+            forward,
         })
     }
 

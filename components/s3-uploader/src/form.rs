@@ -206,23 +206,25 @@ fn parse_head(head: &str) -> Result<PartHead, ReadError> {
         let Some((name, value)) = line.split_once(':') else {
             return Err(ReadError::bad_request("a form part has a malformed header"));
         };
+        // A value the storage cannot be asked to sign (and no browser sends).
+        if value.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(ReadError::bad_request(
+                "a form part header holds a control character",
+            ));
+        }
         if name.trim().eq_ignore_ascii_case("content-disposition") {
-            for param in value.split(';').skip(1) {
-                let Some((key, raw)) = param.split_once('=') else {
-                    continue;
-                };
-                let raw = raw.trim();
-                let value = raw
-                    .strip_prefix('"')
-                    .and_then(|r| r.strip_suffix('"'))
-                    .unwrap_or(raw)
-                    .replace("\\\"", "\"");
-                match key.trim().to_ascii_lowercase().as_str() {
-                    "name" => {
+            for (key, value) in disposition_params(value)? {
+                match key.as_str() {
+                    "name" if !named => {
                         part.name = value;
                         named = true;
                     }
-                    "filename" => part.filename = Some(value),
+                    "filename" if part.filename.is_none() => part.filename = Some(value),
+                    "name" | "filename" => {
+                        return Err(ReadError::bad_request(
+                            "a form part names its field or file twice",
+                        ));
+                    }
                     _ => {}
                 }
             }
@@ -234,6 +236,64 @@ fn parse_head(head: &str) -> Result<PartHead, ReadError> {
         return Err(ReadError::bad_request("a form part has no name"));
     }
     Ok(part)
+}
+
+/// The parameters of a `Content-Disposition: form-data; name="..."; ...`
+/// value (RFC 7578, 4.2), names lower-cased. A quoted value runs to its
+/// closing quote whatever it holds (`;` included); `\"` and `\\` are
+/// unescaped, any other backslash is kept, as browsers send Windows paths.
+fn disposition_params(value: &str) -> Result<Vec<(String, String)>, ReadError> {
+    let malformed = || ReadError::bad_request("a form part has a malformed Content-Disposition");
+    let mut rest = value.trim_start();
+    let end = rest.find(';').unwrap_or(rest.len());
+    if !rest[..end].trim().eq_ignore_ascii_case("form-data") {
+        return Err(malformed());
+    }
+    rest = &rest[end..];
+    let mut params = Vec::new();
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return Ok(params);
+        }
+        rest = rest.strip_prefix(';').ok_or_else(malformed)?.trim_start();
+        if rest.is_empty() {
+            return Ok(params);
+        }
+        let (key, after) = rest.split_once('=').ok_or_else(malformed)?;
+        let key = key.trim().to_ascii_lowercase();
+        let after = after.trim_start();
+        let (value, next) = match after.strip_prefix('"') {
+            Some(quoted) => unquote(quoted).ok_or_else(malformed)?,
+            None => {
+                let end = after.find(';').unwrap_or(after.len());
+                (after[..end].trim_end().to_owned(), &after[end..])
+            }
+        };
+        params.push((key, value));
+        rest = next;
+    }
+}
+
+/// A quoted string's content up to its closing quote, and what follows;
+/// `None` if it never closes.
+fn unquote(quoted: &str) -> Option<(String, &str)> {
+    let mut value = String::new();
+    let mut chars = quoted.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '"' => return Some((value, &quoted[at + 1..])),
+            '\\' => match quoted[at + 1..].chars().next() {
+                Some(escaped @ ('"' | '\\')) => {
+                    value.push(escaped);
+                    chars.next();
+                }
+                _ => value.push('\\'),
+            },
+            _ => value.push(c),
+        }
+    }
+    None
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -314,6 +374,47 @@ mod tests {
                 String::from_utf8_lossy(case)
             );
         }
+    }
+
+    fn head_of(disposition: &str) -> Result<PartHead, ReadError> {
+        parse_head(&format!("Content-Disposition: {disposition}"))
+    }
+
+    #[test]
+    fn quoted_parameters_keep_their_semicolons_and_escapes() {
+        let head = head_of(r#"form-data; name="file"; filename="q;1.txt""#).unwrap();
+        assert_eq!(head.filename.as_deref(), Some("q;1.txt"));
+        let head = head_of(r#"form-data;name="file";filename="q;2.txt""#).unwrap();
+        assert_eq!(head.filename.as_deref(), Some("q;2.txt"));
+        let head = head_of(r#"Form-Data; NAME="a\"b"; filename="C:\dir\x.txt""#).unwrap();
+        assert_eq!(head.name, "a\"b");
+        assert_eq!(head.filename.as_deref(), Some(r"C:\dir\x.txt"));
+        let head = head_of(r#"form-data; name=key ; filename="a=b; c""#).unwrap();
+        assert_eq!(head.name, "key");
+        assert_eq!(head.filename.as_deref(), Some("a=b; c"));
+    }
+
+    #[test]
+    fn ambiguous_or_unsignable_part_headers_are_bad_requests() {
+        for disposition in [
+            r#"form-data; name="file"; filename="open"#,
+            r#"form-data; name="file"; name="key""#,
+            r#"form-data; name="file"; filename="a"; filename="b""#,
+            r#"attachment; name="file""#,
+            r#"form-data; name="file" junk"#,
+        ] {
+            assert_eq!(
+                head_of(disposition).unwrap_err().status,
+                400,
+                "{disposition}"
+            );
+        }
+        let bad_type =
+            "Content-Disposition: form-data; name=\"file\"\r\nContent-Type: image/png\u{1}";
+        assert_eq!(
+            parse_head(bad_type).unwrap_err().message,
+            "a form part header holds a control character"
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod endpoint;
 mod form;
 mod hex;
 mod key;
+mod media_type;
 mod presign;
 mod proxy;
 mod reply;

@@ -6,9 +6,9 @@ use std::time::SystemTime;
 use edgekit::{Error, Json, Method, Request, StatusCode};
 use serde::Deserialize;
 
-use crate::content_type::essence;
 use crate::endpoint::query_value;
-use crate::proxy::destination;
+use crate::media_type::MediaType;
+use crate::proxy::{bad_type, destination};
 use crate::reply;
 use crate::s3::Write;
 use crate::settings::Settings;
@@ -36,7 +36,15 @@ pub async fn handle(
         .limit(16 * 1024)
         .json()
         .await
-        .map_err(|e| reply::error(e.status(), e.to_string()))?;
+        .map_err(|e| {
+            // The parser's own words describe the component's insides: the
+            // client gets a fixed message, the log the cause.
+            let message = match e.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => "the request is larger than 16 KiB",
+                _ => "the body must be JSON: {\"key\", \"content_type\", \"size\"}",
+            };
+            reply::error(e.status(), message).with_cause(e.to_string())
+        })?;
     let Destination::Key(key) = destination(settings, &ask.key)? else {
         return Err(Error::internal(
             "content-addressed keys cannot be presigned",
@@ -48,8 +56,11 @@ pub async fn handle(
             "the upload is larger than the limit",
         ));
     }
-    let content_type = essence(&ask.content_type);
-    if content_type.is_empty() || !settings.allowed.allows(&content_type) {
+    let content_type = MediaType::parse(&ask.content_type)
+        .map_err(|_| bad_type())?
+        .essence()
+        .to_owned();
+    if !settings.allowed.allows(&content_type) {
         return Err(reply::error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             format!("content type {content_type:?} is not allowed"),

@@ -7,9 +7,13 @@ use edgekit::{Body, Error, Method, Request, Response, StatusCode};
 use crate::config::KeyMode;
 use crate::form::{self, FileField, Form};
 use crate::key;
+use crate::media_type::MediaType;
 use crate::reply;
 use crate::settings::Settings;
 use crate::upload::{self, Destination, Plan};
+
+/// The type of a file declared without one.
+const DEFAULT_TYPE: &str = "application/octet-stream";
 
 /// Room for a form's boundaries and headers around the file.
 const FORM_OVERHEAD: u64 = 64 * 1024;
@@ -23,12 +27,10 @@ pub async fn handle(request: Request, settings: &Settings) -> Result<Response, E
             "use PUT or POST",
         ));
     }
-    let content_type = parts
-        .headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/octet-stream")
-        .to_owned();
+    let content_type = match parts.headers.get(CONTENT_TYPE) {
+        None => DEFAULT_TYPE.to_owned(),
+        Some(value) => value.to_str().map_err(|_| bad_type())?.to_owned(),
+    };
     let declared_length = parts
         .headers
         .get(CONTENT_LENGTH)
@@ -53,6 +55,7 @@ pub async fn handle(request: Request, settings: &Settings) -> Result<Response, E
         return Err(too_large());
     }
     let name = key::key_from_path(path).map_err(bad_key)?;
+    let content_type = essence(&content_type)?;
     let destination = destination(settings, &name)?;
     store(body, destination, content_type, declared_length, settings).await
 }
@@ -66,10 +69,8 @@ async fn from_form(body: Body, boundary: &str, settings: &Settings) -> Result<Re
         .filter(|k| !k.is_empty())
         .or(file.filename.clone())
         .unwrap_or_default();
+    let content_type = essence(file.content_type.as_deref().unwrap_or(DEFAULT_TYPE))?;
     let destination = destination(settings, &name)?;
-    let content_type = file
-        .content_type
-        .unwrap_or_else(|| "application/octet-stream".into());
     // The file's length is not the form's: it is found at the closing boundary.
     let plan = plan(destination, content_type, None, settings);
     let stored = upload::upload(&settings.s3, &plan, &mut FileField(&mut form))
@@ -135,6 +136,21 @@ fn uuid() -> Result<String, Error> {
 
 pub fn bad_key(why: key::BadKey) -> Error {
     reply::error(StatusCode::BAD_REQUEST, format!("bad key: {why}"))
+}
+
+/// The essence of a declared type, the only form of it stored; an invalid
+/// one is refused (`415`).
+fn essence(declared: &str) -> Result<String, Error> {
+    MediaType::parse(declared)
+        .map(|t| t.essence().to_owned())
+        .map_err(|_| bad_type())
+}
+
+pub fn bad_type() -> Error {
+    reply::error(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "the content type must be exactly one valid type/subtype",
+    )
 }
 
 fn too_large() -> Error {

@@ -31,10 +31,15 @@ pub trait Source {
 
 impl Source for Body {
     async fn next_chunk(&mut self) -> Result<Option<Bytes>, ReadError> {
+        // A client that went away or broke the framing. The host's words
+        // for it are its own business: the client gets a fixed message.
         self.chunk().await.map_err(|error| ReadError {
-            // A client that went away or broke the framing.
             status: error.status(),
-            message: format!("reading the upload failed: {error}"),
+            message: match error.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => "the upload is larger than the limit",
+                _ => "the upload could not be read to its end",
+            }
+            .to_owned(),
         })
     }
 }

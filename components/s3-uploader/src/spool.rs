@@ -2,6 +2,11 @@
 //! client's chunks in; a part's request body takes them out as it is
 //! written, so reading the next bytes overlaps with sending the previous
 //! ones, and every chunk is freed once it is written.
+//!
+//! Memory is counted in bytes, not chunks: small chunks are copied
+//! together into blocks of [`BLOCK`] bytes, so a client sending 1-byte
+//! chunks costs what one sending large ones does (each queued entry has a
+//! fixed cost, and a small chunk may keep a much larger buffer alive).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -13,6 +18,9 @@ use std::task::{Context, Poll, Waker};
 use bytes::Bytes;
 use edgekit::Body;
 
+/// Chunks smaller than this are copied into a block of this size.
+const BLOCK: usize = 16 * 1024;
+
 /// A queue of chunks shared by the reading side (the handler) and the
 /// writing side (a request body, written by the SDK's body task).
 #[derive(Clone, Default)]
@@ -23,6 +31,9 @@ pub struct Spool {
 #[derive(Default)]
 struct Inner {
     chunks: VecDeque<Bytes>,
+    /// Small chunks being gathered into a block; behind `chunks`.
+    block: Vec<u8>,
+    /// Bytes in `chunks` and `block`.
     len: usize,
     /// Reading failed: a body still waiting for bytes fails too, so S3
     /// never takes a short body for a whole one.
@@ -59,7 +70,12 @@ impl Spool {
         let writer = {
             let mut inner = self.inner.borrow_mut();
             inner.len += chunk.len();
-            inner.chunks.push_back(chunk);
+            if chunk.len() < BLOCK {
+                inner.gather(&chunk);
+            } else {
+                inner.seal_block();
+                inner.chunks.push_back(chunk);
+            }
             inner.writer.take()
         };
         if let Some(writer) = writer {
@@ -83,7 +99,8 @@ impl Spool {
     pub fn head(&self, n: usize) -> Vec<u8> {
         let inner = self.inner.borrow();
         let mut head = Vec::with_capacity(n.min(inner.len));
-        for chunk in &inner.chunks {
+        let block = [&inner.block[..]];
+        for chunk in inner.chunks.iter().map(|c| &c[..]).chain(block) {
             let take = (n - head.len()).min(chunk.len());
             head.extend_from_slice(&chunk[..take]);
             if head.len() == n {
@@ -119,7 +136,7 @@ impl Spool {
     fn take(&self, left: u64, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Cut>>> {
         let (chunk, reader) = {
             let mut inner = self.inner.borrow_mut();
-            let Some(mut chunk) = inner.chunks.pop_front() else {
+            let Some(mut chunk) = inner.chunks.pop_front().or_else(|| inner.take_block()) else {
                 if inner.failed {
                     return Poll::Ready(Some(Err(Cut)));
                 }
@@ -138,6 +155,36 @@ impl Spool {
             reader.wake();
         }
         Poll::Ready(Some(Ok(chunk)))
+    }
+}
+
+impl Inner {
+    /// Copies a small chunk into the block, sealing each full block.
+    fn gather(&mut self, mut chunk: &[u8]) {
+        while !chunk.is_empty() {
+            if self.block.capacity() == 0 {
+                self.block = Vec::with_capacity(BLOCK);
+            }
+            let take = (BLOCK - self.block.len()).min(chunk.len());
+            self.block.extend_from_slice(&chunk[..take]);
+            chunk = &chunk[take..];
+            if self.block.len() == BLOCK {
+                self.seal_block();
+            }
+        }
+    }
+
+    /// Queues the block gathered so far behind the chunks.
+    fn seal_block(&mut self) {
+        if let Some(block) = self.take_block() {
+            self.chunks.push_back(block);
+        }
+    }
+
+    /// The block gathered so far, if any: it is all there is to write when
+    /// the chunks before it are gone.
+    fn take_block(&mut self) -> Option<Bytes> {
+        (!self.block.is_empty()).then(|| Bytes::from(std::mem::take(&mut self.block)))
     }
 }
 
@@ -191,10 +238,10 @@ mod tests {
         assert_eq!(spool.head(5), b"abcde");
         assert_eq!(spool.head(100), b"abcdefgh");
         let first: Vec<Bytes> = block_on(take(&spool, 5).map(Result::unwrap).collect());
-        assert_eq!(first, [Bytes::from("abc"), Bytes::from("de")]);
+        assert_eq!(first.concat(), b"abcde");
         assert_eq!(spool.len(), 3);
         let rest: Vec<Bytes> = block_on(take(&spool, 3).map(Result::unwrap).collect());
-        assert_eq!(rest, [Bytes::from("fg"), Bytes::from("h")]);
+        assert_eq!(rest.concat(), b"fgh");
         assert_eq!(spool.len(), 0);
     }
 
@@ -213,6 +260,33 @@ mod tests {
             body.poll_next(&mut cx),
             Poll::Ready(Some(Err(Cut)))
         ));
+    }
+
+    #[test]
+    fn tiny_chunks_are_gathered_into_blocks() {
+        let spool = Spool::default();
+        let data: Vec<u8> = (0..3 * BLOCK + 5).map(|i| i as u8).collect();
+        for byte in &data {
+            spool.push(Bytes::copy_from_slice(std::slice::from_ref(byte)));
+        }
+        spool.push(Bytes::from(vec![7u8; BLOCK]));
+        spool.push(Bytes::from_static(b"end"));
+        {
+            let inner = spool.inner.borrow();
+            // Three full blocks, the partial one sealed by the large chunk,
+            // the large chunk; "end" is still being gathered.
+            assert_eq!(inner.chunks.len(), 5);
+            assert_eq!(inner.block, b"end");
+        }
+        assert_eq!(spool.len(), data.len() + BLOCK + 3);
+        assert_eq!(spool.head(4), &data[..4]);
+        let total = spool.len() as u64;
+        let out: Vec<u8> =
+            block_on(take(&spool, total).map(Result::unwrap).collect::<Vec<_>>()).concat();
+        assert_eq!(&out[..data.len()], &data[..]);
+        assert_eq!(&out[data.len()..data.len() + BLOCK], &[7u8; BLOCK][..]);
+        assert_eq!(&out[data.len() + BLOCK..], b"end");
+        assert_eq!(spool.len(), 0);
     }
 
     #[test]

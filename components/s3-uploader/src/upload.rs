@@ -42,7 +42,7 @@ pub enum Destination {
 pub struct Plan<'a> {
     /// Where it goes.
     pub destination: Destination,
-    /// The declared content type, stored with the object.
+    /// The declared content type's essence, stored with the object.
     pub content_type: String,
     /// Checks against the declared type and the first bytes.
     pub allowed: &'a Allowed,
@@ -105,12 +105,23 @@ impl UploadError {
             UploadError::TooLarge => "the upload is larger than the limit".into(),
             UploadError::Type(why) => why.clone(),
             UploadError::Exists => "an object with this key already exists".into(),
-            UploadError::S3(S3Error::Refused { code, .. }) => {
+            // S3's codes are documented identifiers (`NoSuchBucket`);
+            // anything else in their place is the storage's own text and
+            // stays in the log.
+            UploadError::S3(S3Error::Refused { code, .. }) if is_error_code(code) => {
                 format!("the storage refused the upload: {code}")
             }
+            UploadError::S3(S3Error::Refused { .. }) => "the storage refused the upload".into(),
             UploadError::S3(S3Error::Unreachable(_)) => "the storage is unreachable".into(),
         }
     }
+}
+
+/// Whether `code` looks like an S3 error code: a short identifier.
+fn is_error_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 64
+        && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
 }
 
 /// The client's bytes on their way into the spool: counted against the

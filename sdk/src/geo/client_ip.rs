@@ -18,7 +18,7 @@ pub(crate) fn client_ip(
     trusted_proxies: Option<usize>,
 ) -> Option<IpAddr> {
     match platform.client_ip_header() {
-        Some(name) => parse_ip(headers.get(name)?.to_str().ok()?),
+        Some(name) => parse_ip(single(headers, name)?.to_str().ok()?),
         None => {
             let hops = trusted_proxies.unwrap_or_else(|| {
                 std::env::var("EDGEKIT_TRUSTED_PROXIES")
@@ -29,6 +29,15 @@ pub(crate) fn client_ip(
             forwarded_for(headers, hops)
         }
     }
+}
+
+/// The only value of `name`. The platform sets its address header once, so
+/// a second copy means one came from the client (a platform that appends
+/// rather than replaces), and neither can be told apart: none is trusted.
+fn single<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a http::HeaderValue> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next()?;
+    values.next().is_none().then_some(first)
 }
 
 /// The address `hops` entries from the right of `x-forwarded-for` (all its

@@ -134,6 +134,20 @@ fn client_ip_per_preset() {
 }
 
 #[test]
+fn a_duplicated_address_header_is_distrusted() {
+    for (platform, name) in [
+        (Platform::FastEdge, "x-real-ip"),
+        (Platform::Cloudflare, "cf-connecting-ip"),
+        (Platform::Fastly, "fastly-client-ip"),
+    ] {
+        let h = headers(&[(name, "198.51.100.1"), (name, "203.0.113.9")]);
+        assert_eq!(client_ip(platform, &h, None), None, "{name}");
+        let h = headers(&[(name, "198.51.100.1")]);
+        assert_eq!(client_ip(platform, &h, None), ip("198.51.100.1"), "{name}");
+    }
+}
+
+#[test]
 fn forwarded_for_spans_repeated_headers() {
     let h = headers(&[
         ("x-forwarded-for", "1.1.1.1"),

@@ -57,6 +57,9 @@ pub struct Config {
     /// Let `?geo_country=XX` choose the country.
     #[serde(default)]
     pub allow_override: bool,
+    /// Request headers sent to the origin besides the built-in list.
+    #[serde(default)]
+    pub forward_headers: Vec<String>,
 }
 
 /// `PLATFORM`: one of the SDK's presets. Its own enum rather than
