@@ -1689,11 +1689,10 @@ fn assert_storage_unreachable(answer: &Answer) {
 }
 
 /// The storage fails while the client's body is still streaming in: under
-/// `wasmtime serve` the guest traps with "resource has children" (the
-/// SDK drops the request body while a read on it is pending), fixed in the
-/// SDK's body handling; the answer must be the same fixed `502`.
+/// `wasmtime serve` the guest used to trap with "resource has children"
+/// (the SDK dropped the request body while a read on it was pending); the
+/// answer must be the same fixed `502` under both hosts.
 #[tokio::test]
-#[ignore = "needs the SDK's WASI drop-order fix (sdk/src/body.rs)"]
 async fn a_storage_that_fails_while_the_body_streams_in_answers_502() {
     let storage = Storage::start().await;
     let down = TwoHosts::start(
