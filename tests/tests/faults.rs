@@ -62,10 +62,15 @@ async fn s3_uploader_wrong_credentials_are_a_502_at_every_size() {
             let answer = put(&running, "wrong.bin", upload(size)).await;
             assert_eq!(answer.failure, None, "{under:?} {size}");
             assert_eq!(answer.status(), 502, "{under:?} {size}: {}", answer.text());
-            assert_eq!(
-                error_of(&answer),
-                "the storage refused the upload: SignatureDoesNotMatch",
-                "{under:?} {size}"
+            // S3 refuses as soon as it has the headers and closes the
+            // connection: while the body is still being sent, the refusal
+            // may be lost with it, and then all the component can say is
+            // that the storage could not be reached.
+            let message = error_of(&answer);
+            assert!(
+                message == "the storage refused the upload: SignatureDoesNotMatch"
+                    || message == "the storage is unreachable",
+                "{under:?} {size}: {message}"
             );
         }
     }
@@ -329,7 +334,8 @@ async fn s3_uploader_a_client_that_leaves_mid_upload_leaves_nothing_behind() {
             }
             assert_eq!(storage.object("left.bin"), None, "{case}");
             storage.assert_no_open_uploads();
-            let next = put(&running, "after.bin", upload(10_000)).await;
+            let key = format!("after-{under:?}-{declared:?}.bin");
+            let next = put(&running, &key, upload(10_000)).await;
             assert_eq!(next.status(), 201, "{case}: {}", next.text());
         }
     }

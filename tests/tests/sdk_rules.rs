@@ -246,3 +246,16 @@ async fn typed_queries_and_text_bodies_give_4xx_on_bad_input() {
     assert_eq!(ex.response.status(), 400);
     assert_eq!(text(&ex), "body is not valid UTF-8\n");
 }
+
+/// A `HEAD` answer's `Content-Length` is the size of the body a `GET`
+/// would get, not of its own: reading it whole, under the default 1 MiB
+/// cap, finds nothing and refuses nothing.
+#[tokio::test]
+async fn a_head_answer_with_a_large_content_length_reads_as_empty() {
+    let backend =
+        Backend::start(|_| async { http::Response::new(Bytes::from(vec![b'x'; 5_000_000])) }).await;
+    let host = probe_with(&backend).await;
+    let ex = get(&host, "/head").await;
+    assert_eq!(ex.response.status(), 200, "{}", text(&ex));
+    assert_eq!(text(&ex), "content-length 5000000, 0 bytes read");
+}

@@ -79,7 +79,7 @@ pub(crate) async fn send(request: Request, options: &FetchOptions) -> Result<Res
     }
 
     let response = wait_for_response(&future).await?;
-    Ok(response_from_wasi(response))
+    Ok(response_from_wasi(response, &parts.method))
 }
 
 /// Whether the caller set `Content-Length: 0`.
@@ -130,10 +130,18 @@ async fn wait_for_response(
     }
 }
 
-fn response_from_wasi(incoming: IncomingResponse) -> Response {
+fn response_from_wasi(incoming: IncomingResponse, method: &Method) -> Response {
     let status = incoming.status();
     let headers = from_fields(&incoming.headers());
-    let len = content_length(&headers);
+    // These answers have no body whatever their `Content-Length` says: a
+    // `HEAD`'s is the size of the body a `GET` would get (RFC 9110, 9.3.2),
+    // and a capped read must not refuse it for that size.
+    let bodyless = *method == Method::HEAD || matches!(status, 100..=199 | 204 | 304);
+    let len = if bodyless {
+        Some(0)
+    } else {
+        content_length(&headers)
+    };
     let body = Body::incoming(IncomingStream::new(Parent::Response(incoming)), len);
     let mut response = Response::new(body);
     *response.status_mut() =

@@ -7,6 +7,8 @@
 //!   answers the backend's status and body.
 //! - `/host-header`: GETs `$BACKEND` with a `Host` header set by hand.
 //! - `/first-byte?ms=N`: GETs `$BACKEND` allowing N ms for the first byte.
+//! - `/head`: sends `HEAD` to `$BACKEND` and reads the (empty) answer whole
+//!   with the default cap, whatever its `Content-Length` says.
 //! - `/fail`: an internal error whose cause must not reach the client.
 //! - `/count?n=N`: a typed query (`n: u32`).
 //! - `/text`: reads the body as text with the default cap.
@@ -85,6 +87,18 @@ async fn handle(req: Request) -> Result<Response, Error> {
             let options = FetchOptions::new().first_byte_timeout(Duration::from_millis(ms.ms));
             let request = edgekit::http::Request::get(backend()?).body(())?;
             Ok(relay(fetch_with(request, &options).await?).await?)
+        }
+        "/head" => {
+            let request = edgekit::http::Request::head(backend()?).body(())?;
+            let response = fetch(request).await?;
+            let length = response
+                .headers()
+                .get(CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("none")
+                .to_owned();
+            let body = response.into_body().bytes().await?;
+            Ok(format!("content-length {length}, {} bytes read", body.len()).into_response())
         }
         "/fail" => Err(Error::internal("secret-cause-7f3a")),
         "/count" => Ok(format!("n={}", req.query::<Count>()?.n).into_response()),
