@@ -49,6 +49,16 @@ impl Storage {
         self.server.object(BUCKET, key)
     }
 
+    /// Nothing stored and no multipart upload left open.
+    pub fn assert_untouched(&self) {
+        assert_eq!(
+            self.keys(),
+            Vec::<String>::new(),
+            "the bucket holds nothing new"
+        );
+        self.assert_no_open_uploads();
+    }
+
     /// No multipart upload is left open.
     pub fn assert_no_open_uploads(&self) {
         assert_eq!(

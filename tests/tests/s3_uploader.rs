@@ -2,8 +2,6 @@
 //! into a real S3-compatible server (`s3s` + `s3s-fs` on loopback, SigV4
 //! authentication on, so a wrong signature fails).
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -11,75 +9,16 @@ use edgekit_host::{Exchange, Host};
 use edgekit_tests::S3_UPLOADER;
 use edgekit_tests::backend::sha256;
 use edgekit_tests::portable::{Other, Server};
-use edgekit_tests::s3_server::{S3Server, S3ServerOptions};
+use edgekit_tests::storage::{ACCESS_KEY, BUCKET, SECRET_KEY, Storage};
 use edgekit_tests::two_hosts::{Answer, Payload, TwoHosts};
 use http_body_util::{Full, StreamBody};
 use hyper::body::Frame;
 use serde_json::Value;
 
-const ACCESS_KEY: &str = "AKIDUPLOADER";
-const SECRET_KEY: &str = "uploader-secret-key-never-shown";
 const TOKEN: &str = "t0ken-for-uploads";
-const BUCKET: &str = "uploads";
 const MIB: usize = 1024 * 1024;
 /// The smallest part S3 allows, used so multipart paths run on small bodies.
 const PART: usize = 5 * MIB;
-
-/// An S3 server over a fresh directory, removed afterwards.
-struct Storage {
-    server: S3Server,
-    root: PathBuf,
-}
-
-impl Storage {
-    async fn start() -> Storage {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let root = std::env::temp_dir().join(format!(
-            "edgekit-s3-uploader-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&root);
-        let options = S3ServerOptions::new(&root, ACCESS_KEY, SECRET_KEY).domain("s3.test");
-        let server = S3Server::start(options)
-            .await
-            .expect("the S3 server starts");
-        server.create_bucket(BUCKET).unwrap();
-        Storage { server, root }
-    }
-
-    fn keys(&self) -> Vec<String> {
-        self.server.keys(BUCKET)
-    }
-
-    fn object(&self, key: &str) -> Option<Vec<u8>> {
-        self.server.object(BUCKET, key)
-    }
-
-    /// Nothing stored and no multipart upload left open.
-    fn assert_untouched(&self) {
-        assert_eq!(
-            self.keys(),
-            Vec::<String>::new(),
-            "the bucket holds nothing new"
-        );
-        self.assert_no_open_uploads();
-    }
-
-    fn assert_no_open_uploads(&self) {
-        assert_eq!(
-            self.server.open_multipart_uploads(),
-            Vec::<String>::new(),
-            "no multipart upload is left open"
-        );
-    }
-}
-
-impl Drop for Storage {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
 
 /// The uploader with path-style URLs to `s3.test`, routed to the server,
 /// and `env` on top of the defaults.
@@ -1284,7 +1223,7 @@ fn assert_error(answer: &Answer, status: u16, message: &str) {
 /// The `Content-Type` the bucket stores for `key` (s3s-fs keeps an
 /// object's attributes beside it, named by the base64url of bucket and key).
 fn stored_content_type(storage: &Storage, key: &str) -> Option<String> {
-    let file = storage.root.join(format!(
+    let file = storage.server.root().join(format!(
         ".bucket-{}.object-{}.metadata.json",
         base64url(BUCKET.as_bytes()),
         base64url(key.as_bytes())

@@ -12,7 +12,6 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod access;
-mod address;
 mod capped;
 pub mod config;
 mod cors;

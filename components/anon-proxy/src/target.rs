@@ -9,8 +9,8 @@ use std::fmt;
 
 use url::{Host, Url};
 
-use crate::address::{classify_v4, classify_v6};
 use crate::host_name::{HostPattern, canonical};
+use edgekit::net::{classify_v4, classify_v6};
 
 /// The ports a target may use when `ALLOWED_PORTS` is not set.
 pub const DEFAULT_PORTS: [u16; 2] = [80, 443];

@@ -98,35 +98,28 @@ async fn handle(req: Request) -> Result<Response, Error> {
 /// Reads the request body until a read is still pending after `ms`.
 async fn read(req: Request) -> Result<String, Error> {
     let ms = req.query::<Millis>()?.ms;
-    let mut body = req.into_body();
-    let mut total = 0;
-    loop {
-        match timeout(Duration::from_millis(ms), body.chunk()).await {
-            Ok(Ok(Some(chunk))) => total += chunk.len(),
-            Ok(Ok(None)) => return Ok(format!("read all {total} bytes")),
-            Ok(Err(_)) => return Ok(format!("the body failed after {total} bytes")),
-            Err(_) => {
-                drop(body);
-                return Ok(format!("the read was dropped after {total} bytes"));
-            }
-        }
-    }
+    Ok(read_until_stalled(req.into_body(), ms, "read").await)
 }
 
 /// Reads `$BACKEND`'s answer until a read is still pending after `ms`.
 async fn fetched_body(req: Request) -> Result<String, Error> {
     let ms = req.query::<Millis>()?.ms;
     let response = fetch(get(&env("BACKEND")?)?).await?;
-    let mut body = response.into_body();
+    Ok(read_until_stalled(response.into_body(), ms, "fetched body").await)
+}
+
+/// Reads `body` until a read is still pending after `ms`, then drops the
+/// body in the middle of that read; `what` names it in the answer.
+async fn read_until_stalled(mut body: Body, ms: u64, what: &str) -> String {
     let mut total = 0;
     loop {
         match timeout(Duration::from_millis(ms), body.chunk()).await {
             Ok(Ok(Some(chunk))) => total += chunk.len(),
-            Ok(Ok(None)) => return Ok(format!("read all {total} bytes")),
-            Ok(Err(_)) => return Ok(format!("the body failed after {total} bytes")),
+            Ok(Ok(None)) => return format!("read all {total} bytes"),
+            Ok(Err(_)) => return format!("the body failed after {total} bytes"),
             Err(_) => {
                 drop(body);
-                return Ok(format!("the fetched body was dropped after {total} bytes"));
+                return format!("the {what} was dropped after {total} bytes");
             }
         }
     }
