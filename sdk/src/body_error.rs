@@ -11,7 +11,9 @@ use crate::{Error, IntoResponse, Response};
 ///
 /// It answers with the right client error when returned from a handler (or
 /// turned into an [`Error`] by `?`): `413` past the cap, `400` for invalid
-/// UTF-8 or JSON, or for a body that broke off.
+/// UTF-8 or JSON (saying where the JSON went wrong), or for a body that
+/// broke off (saying only "the body could not be read": the host's reason
+/// is in this error's `Display`, for logs, never in the answer).
 ///
 /// ```no_run
 /// # async fn f(req: edgekit::Request) {
@@ -90,8 +92,17 @@ impl BodyError {
     }
 
     pub(crate) fn into_error(self) -> Error {
-        let error = Error::new(self.status(), self.to_string());
-        if self.json { error.json() } else { error }
+        let json = self.json;
+        // Why a read broke off is the host's text (a connection error, a
+        // reset): it stays the error's cause, and the client hears only
+        // that its body could not be read.
+        let error = match self.kind {
+            Kind::Read(_) => {
+                Error::new(self.status(), "the body could not be read").with_cause(self)
+            }
+            _ => Error::new(self.status(), self.to_string()),
+        };
+        if json { error.json() } else { error }
     }
 }
 

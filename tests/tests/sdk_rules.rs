@@ -259,3 +259,29 @@ async fn a_head_answer_with_a_large_content_length_reads_as_empty() {
     assert_eq!(ex.response.status(), 200, "{}", text(&ex));
     assert_eq!(text(&ex), "content-length 5000000, 0 bytes read");
 }
+
+/// A body that breaks off mid-read is a `400` that says only that: the
+/// host's reason (a reset, a hyper error) never reaches the client.
+#[tokio::test]
+async fn a_body_that_breaks_off_answers_a_fixed_400() {
+    use edgekit_tests::faulty::PartialBody;
+    let host = Host::builder(SDK_PROBE).build().await.unwrap();
+    let (body, hold) = PartialBody::new(Bytes::from_static(b"partial"), Some(1000));
+    let request = http::Request::post("/text")
+        .header("content-length", "1000")
+        .body(body)
+        .unwrap();
+    let leave = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        drop(hold);
+    });
+    let ex = bounded(host.send(request)).await.unwrap();
+    leave.await.unwrap();
+    assert_eq!(ex.response.status(), 400);
+    assert!(
+        text(&ex).starts_with("the body could not be read"),
+        "{}",
+        text(&ex)
+    );
+    assert!(!text(&ex).contains("client left"), "{}", text(&ex));
+}
