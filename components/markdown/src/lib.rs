@@ -5,6 +5,7 @@
 //! modules of their own with native unit tests; `handler` ties them to HTTP.
 #![deny(unsafe_code)]
 
+pub mod budget;
 pub mod config;
 pub mod etag;
 pub mod negotiate;
