@@ -54,12 +54,9 @@ async fn handle(req: Request) -> Result<Response, Error> {
     let key = format!("{};webp={}", transform.cache_key(), vary && webp_accepted);
 
     if *req.method() == Method::POST {
-        let source = source::read_capped(
-            req.into_body(),
-            settings.max_input_bytes,
-            Supplier::Upload,
-        )
-        .await?;
+        let source =
+            source::read_capped(req.into_body(), settings.max_input_bytes, Supplier::Upload)
+                .await?;
         let mut headers = HeaderMap::new();
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return respond(source, &transform, &settings, webp_accepted, vary, headers);
@@ -160,8 +157,6 @@ fn body(pieces: Pieces) -> Body {
     if pieces.len() <= 1 {
         return Body::from(pieces.pop().unwrap_or_default());
     }
-    let chunks = pieces
-        .into_iter()
-        .map(Ok::<_, std::convert::Infallible>);
+    let chunks = pieces.into_iter().map(Ok::<_, std::convert::Infallible>);
     Body::from_stream(futures_lite::stream::iter(chunks))
 }

@@ -83,7 +83,14 @@ pub fn prepare(
         .into_iter()
         .map(|way| {
             let formats = formats(&way, &plan, transform, webp_accepted);
-            let peak = peak(&way, header.orientation, &plan, upright, transform, &formats);
+            let peak = peak(
+                &way,
+                header.orientation,
+                &plan,
+                upright,
+                transform,
+                &formats,
+            );
             (way, peak)
         })
         .find(|&(_, peak)| peak <= available)
@@ -185,7 +192,13 @@ pub fn peak(
     let held = ledger.held();
     let encoders = formats.iter().map(|&format| {
         let mut encoding = ledger.clone();
-        hold_encode(&mut encoding, format, plan.canvas, channels, transform.quality);
+        hold_encode(
+            &mut encoding,
+            format,
+            plan.canvas,
+            channels,
+            transform.quality,
+        );
         encoding.peak()
     });
     encoders.max().unwrap_or(held).max(ledger.peak())

@@ -54,7 +54,9 @@ pub async fn read_capped(mut body: Body, limit: u64, from: Supplier) -> Result<V
                     Supplier::Upload => StatusCode::BAD_REQUEST,
                     Supplier::Origin(_) => StatusCode::BAD_GATEWAY,
                 };
-                return Err(Error::new(status, "the image data broke off").with_cause(e.to_string()));
+                return Err(
+                    Error::new(status, "the image data broke off").with_cause(e.to_string())
+                );
             }
         };
         if let Supplier::Origin(deadline) = from {
@@ -180,10 +182,19 @@ mod tests {
             counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             Ok::<_, std::io::Error>(b"<html> page ".to_vec())
         }));
-        let error = block_on(read_capped(Body::from_stream(chunks), 1000, Supplier::Upload)).unwrap_err();
+        let error = block_on(read_capped(
+            Body::from_stream(chunks),
+            1000,
+            Supplier::Upload,
+        ))
+        .unwrap_err();
         assert_eq!(error.status(), 415);
         assert_eq!(pulled.load(std::sync::atomic::Ordering::SeqCst), 1);
-        let tiny = block_on(read_capped(Body::from(b"GIF".to_vec()), 1000, Supplier::Upload));
+        let tiny = block_on(read_capped(
+            Body::from(b"GIF".to_vec()),
+            1000,
+            Supplier::Upload,
+        ));
         assert_eq!(tiny.unwrap_err().status(), 415);
     }
 

@@ -91,10 +91,7 @@ mod tests {
         let t = Timeouts::from_seconds(5, 15, 10, 30).unwrap();
         assert_eq!(t.total, Duration::from_secs(30));
         assert_eq!(Timeouts::from_seconds(0, 1, 1, 1), Err("CONNECT_TIMEOUT"));
-        assert_eq!(
-            Timeouts::from_seconds(1, 1, 1, 3601),
-            Err("TOTAL_TIMEOUT")
-        );
+        assert_eq!(Timeouts::from_seconds(1, 1, 1, 3601), Err("TOTAL_TIMEOUT"));
     }
 
     #[test]

@@ -9,10 +9,6 @@
 //! [`Budget::output_cap`] bounds the HTML written, and the HTML handed to
 //! the sanitizer, whose tree takes about 25 bytes per byte of HTML.
 
-/// Bytes of syntax tree one node-starting byte may cost, measured (the
-/// `memory_shapes` test): at most ~690, for footnote references.
-pub const BYTES_PER_NODE_START: u64 = 768;
-
 /// Bytes each row of a table takes per column of the table, whether the
 /// row fills them or not (measured: ~4.8 KiB a row of a 1,000-column
 /// table).
@@ -93,7 +89,7 @@ impl Budget {
 /// ```
 pub fn tree_bytes(markdown: &str) -> u64 {
     let len = markdown.len() as u64;
-    node_starts(markdown) * BYTES_PER_NODE_START
+    syntax_cost(markdown)
         + table_cells(markdown) * BYTES_PER_TABLE_CELL
         + len * BYTES_PER_INPUT_BYTE
 }
@@ -126,30 +122,53 @@ fn is_delimiter_row(line: &str) -> bool {
             .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
 }
 
-/// Bytes that can start or end a syntax node: line ends (a line is a
-/// block, a soft break, or a table row), the delimiters of emphasis,
-/// links, footnotes, code, raw HTML, entities, escapes and table cells,
-/// and each bare link (`www.`, `://`, `@`) the autolink extension finds.
-/// Letters, digits, spaces and other punctuation join a text node.
-fn node_starts(markdown: &str) -> u64 {
+/// The bytes of syntax tree the bytes that can start or end a node may
+/// cost: line ends (a line is a block, a soft break, or a table row), the
+/// delimiters of emphasis, links, footnotes, code, raw HTML, entities,
+/// escapes and table cells, and each bare link (`www.`, `://`, `@`) the
+/// autolink extension finds. Each weight is the most a document made of
+/// that syntax alone took per byte of it (the `memory_shapes` test measures
+/// them: `a\n` 574 a line, `*a* ` 575 a star, `[a]` references 618 a
+/// bracket, `[^a]` footnote references 2,050). Letters, digits, spaces and
+/// other punctuation join a text node.
+fn syntax_cost(markdown: &str) -> u64 {
     let bytes = markdown.as_bytes();
-    let mut count = 0u64;
+    let mut cost = 0u64;
     let mut line_start = true;
+    let mut blank_line = true;
     for (i, &b) in bytes.iter().enumerate() {
-        let starts = match b {
-            b'\n' | b'*' | b'_' | b'~' | b'[' | b']' | b'!' | b'^' | b'`' | b'<' | b'&'
-            | b'\\' | b'|' | b'@' => true,
+        let previous = i.checked_sub(1).map(|p| bytes[p]);
+        let weight = match b {
+            // A blank line ends a block but makes no node.
+            b'\n' if !blank_line => 600,
+            b'*' | b'_' => 600,
+            b'[' | b']' => 640,
+            // A footnote reference adds a back-reference to its definition.
+            b'^' => 830,
+            // A run of backticks or tildes is one delimiter.
+            b'`' | b'~' if previous != Some(b) => 300,
+            b'!' | b'\\' | b'|' => 300,
+            b'<' | b'&' => 250,
+            b'@' => 800,
             // Block markers count where a block can start: headings, quotes,
             // list items (bullets and `1.`-style numbers end in `.` or `)`).
-            b'#' | b'>' | b'-' | b'+' | b'.' | b')' | b'=' => line_start || follows_marker(bytes, i),
-            b':' => bytes[i..].starts_with(b"://"),
-            b'w' | b'W' => bytes[i..].len() >= 4 && bytes[i..i + 4].eq_ignore_ascii_case(b"www."),
-            _ => false,
+            b'>' if line_start || follows_marker(bytes, i) => 350,
+            b'#' | b'-' | b'+' | b'.' | b')' | b'=' if line_start || follows_marker(bytes, i) => {
+                300
+            }
+            b':' if bytes[i..].starts_with(b"://") => 800,
+            b'w' | b'W'
+                if bytes[i..].len() >= 4 && bytes[i..i + 4].eq_ignore_ascii_case(b"www.") =>
+            {
+                800
+            }
+            _ => 0,
         };
-        count += u64::from(starts);
+        cost += weight;
         line_start = b == b'\n' || (line_start && (b == b' ' || b == b'\t'));
+        blank_line = b == b'\n' || (blank_line && b.is_ascii_whitespace());
     }
-    count
+    cost
 }
 
 /// Whether the byte at `i` comes after another block marker on its line
@@ -212,20 +231,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn node_starts_count_syntax_not_text() {
-        assert_eq!(node_starts("plain words, and more. (Really: yes)"), 0);
-        assert_eq!(node_starts("*a* [b](c)\n"), 5);
-        assert_eq!(node_starts("- a\n- b\n"), 4);
-        assert_eq!(node_starts("- - a"), 2);
-        assert_eq!(node_starts("> > a"), 2);
-        assert_eq!(node_starts("a - b > c"), 0);
-        assert_eq!(node_starts("see www.example.com or http://x.y a@b.c"), 3);
+    fn syntax_cost_count_syntax_not_text() {
+        assert_eq!(syntax_cost("plain words, and more. (Really: yes)"), 0);
+        assert_eq!(syntax_cost("*a* [b](c)\n"), 2 * 600 + 2 * 640 + 600);
+        assert_eq!(syntax_cost("- a\n- b\n"), 2 * 300 + 2 * 600);
+        assert_eq!(syntax_cost("a\n\n\n  \nb"), 600, "blank lines make no node");
+        assert_eq!(syntax_cost("```\ncode\n```"), 2 * 300 + 2 * 600);
+        assert_eq!(syntax_cost("- - a"), 2 * 300);
+        assert_eq!(syntax_cost("> > a"), 2 * 350);
+        assert_eq!(syntax_cost("a - b > c"), 0);
+        assert_eq!(
+            syntax_cost("see www.example.com or http://x.y a@b.c"),
+            3 * 800
+        );
     }
 
     #[test]
     fn table_rows_count_every_column() {
-        let table = format!("{}|\n{}|\nx\ny\n\nafter\n", "|a".repeat(10), "|-".repeat(10));
-        assert_eq!(table_cells(&table), 2 * 12, "edge pipes count as columns: errs high");
+        let table = format!(
+            "{}|\n{}|\nx\ny\n\nafter\n",
+            "|a".repeat(10),
+            "|-".repeat(10)
+        );
+        assert_eq!(
+            table_cells(&table),
+            2 * 12,
+            "edge pipes count as columns: errs high"
+        );
         assert_eq!(table_cells("a | b\n--|--\n1|2\n"), 2);
         assert_eq!(table_cells("a\n-\nb\n"), 0);
     }
@@ -238,6 +270,35 @@ mod tests {
         assert!(budget.check_source(&prose).is_ok());
         let footnotes = format!("{}\n\n[^a]: x\n", "[^a] ".repeat(100_000));
         assert_eq!(budget.check_source(&footnotes), Err(TooComplex::Nodes));
+    }
+
+    #[test]
+    fn a_typical_document_at_the_size_cap_fits_128_mib() {
+        let section = |n: usize| {
+            format!(
+                "## Section {n}: *working* with `data`\n\n\
+                 Paragraphs carry **strong** and _emphasised_ words, [links](https://example.com/{n}) \
+                 and `code`, an autolink https://example.org/{n} and a footnote[^n{n}].\n\n\
+                 - an item\n  - nested\n- [x] a task\n\n\
+                 | name | value |\n|:-----|------:|\n| alpha | {n} |\n\n\
+                 ```rust\nfn f() -> u32 {{ {n} }}\n```\n\n\
+                 > A quotation with **bold** text.\n\n\
+                 [^n{n}]: The footnote of section {n}.\n\n"
+            )
+        };
+        let mut markdown = String::new();
+        let mut n = 0;
+        while markdown.len() < 1 << 20 {
+            n += 1;
+            markdown.push_str(&section(n));
+        }
+        let estimate = tree_bytes(&markdown);
+        println!("1 MiB of sections: {} MiB estimated", estimate >> 20);
+        assert!(
+            Budget::of((128 << 20) - MARGIN)
+                .check_source(&markdown)
+                .is_ok()
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod paths;
 pub mod render;
 pub mod sanitize;
 pub mod tagfilter;
+pub mod timeouts;
 
 // The export only links into a wasm component (its names are WIT names).
 #[cfg(target_arch = "wasm32")]

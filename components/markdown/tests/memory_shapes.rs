@@ -47,7 +47,10 @@ fn repeat_to(unit: &str, len: usize) -> String {
 fn shapes(size: usize) -> Vec<(&'static str, String)> {
     let table_header = format!("{}|\n{}|\n", "|a".repeat(1000), "|-".repeat(1000));
     vec![
-        ("prose", repeat_to("The quick brown fox jumps over the lazy dog. ", size)),
+        (
+            "prose",
+            repeat_to("The quick brown fox jumps over the lazy dog. ", size),
+        ),
         ("softbreaks", repeat_to("a\n", size)),
         ("emphasis", repeat_to("*a* ", size)),
         ("footnotes", repeat_to("[^a] ", size) + "\n\n[^a]: x\n"),
@@ -64,7 +67,12 @@ fn shapes(size: usize) -> Vec<(&'static str, String)> {
         ("ordered lists", repeat_to("1. a\n", size)),
         ("nested lists", repeat_to("- ", size / 2) + "a\n"),
         ("quotes", repeat_to("> ", size / 2) + "a\n"),
-        ("refdefs", (0..size / 12).map(|i| format!("[{i}]: b\n")).collect::<String>()),
+        (
+            "refdefs",
+            (0..size / 12)
+                .map(|i| format!("[{i}]: b\n"))
+                .collect::<String>(),
+        ),
         ("refs", "[a]: b\n\n".to_string() + &repeat_to("[a] ", size)),
         ("brackets", repeat_to("[", size)),
         ("pipes-lines", repeat_to("|\n", size)),

@@ -53,10 +53,7 @@ pub fn ways(bytes: &[u8], reduction: (f64, f64)) -> Result<Vec<Way>, Error> {
         .into_iter()
         .filter(|&s| s >= first)
         .map(|scale| {
-            let size = (
-                header.width.div_ceil(scale),
-                header.height.div_ceil(scale),
-            );
+            let size = (header.width.div_ceil(scale), header.height.div_ceil(scale));
             let rgb = super::image_bytes(size.0, size.1, 3);
             let converted = if header.sampling.len() == 3 { 0 } else { rgb };
             Way {

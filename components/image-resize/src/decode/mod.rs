@@ -132,4 +132,3 @@ pub fn decode(
 fn image_bytes(width: u32, height: u32, channels: u64) -> u64 {
     u64::from(width) * u64::from(height) * channels
 }
-
