@@ -5,6 +5,7 @@ pub mod backend;
 pub mod image_resize;
 pub mod portable;
 pub mod s3_server;
+pub mod slow_origin;
 
 pub use backend::{Backend, Received};
 

@@ -73,6 +73,18 @@ pub struct Server {
 impl Server {
     /// Starts `other` serving `wasm` with `env`, and waits until it accepts connections.
     pub async fn start(other: Other, wasm: &str, env: &[(&str, String)]) -> Server {
+        Server::start_with_args(other, wasm, env, &[]).await
+    }
+
+    /// [`start`](Server::start), with `args` added to `wasmtime serve`'s
+    /// command line before the component (e.g. `-W max-memory-size=134217728`);
+    /// jco takes none.
+    pub async fn start_with_args(
+        other: Other,
+        wasm: &str,
+        env: &[(&str, String)],
+        args: &[&str],
+    ) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -99,6 +111,7 @@ impl Server {
                     env.iter()
                         .map(|(key, value)| format!("--env={key}={value}")),
                 );
+                command.args(args);
                 command.arg(wasm);
                 command
             }

@@ -2,6 +2,8 @@
 //! (`POST`), read in chunks and refused with `413` the moment it passes
 //! `MAX_INPUT_BYTES`, without reading the rest.
 
+use std::time::Instant;
+
 use edgekit::http::header::{CACHE_CONTROL, ETAG};
 use edgekit::http::{HeaderValue, Request as HttpRequest};
 use edgekit::{Body, Error, FetchErrorKind, Response, StatusCode, fetch_with};
@@ -45,6 +47,7 @@ pub async fn read_capped(mut body: Body, limit: u64, from: Supplier) -> Result<V
     // which for a 25 MB source would briefly need twice that.
     let mut bytes = Vec::with_capacity(declared.unwrap_or(0) as usize);
     let mut sniffed = false;
+    let mut last = Instant::now();
     loop {
         let chunk = match body.chunk().await {
             Ok(Some(chunk)) => chunk,
@@ -52,6 +55,9 @@ pub async fn read_capped(mut body: Body, limit: u64, from: Supplier) -> Result<V
             Err(e) => {
                 let status = match from {
                     Supplier::Upload => StatusCode::BAD_REQUEST,
+                    Supplier::Origin(deadline) if deadline.timed_out_since(last) => {
+                        return Err(timed_out().with_cause(e.to_string()));
+                    }
                     Supplier::Origin(_) => StatusCode::BAD_GATEWAY,
                 };
                 return Err(
@@ -59,6 +65,7 @@ pub async fn read_capped(mut body: Body, limit: u64, from: Supplier) -> Result<V
                 );
             }
         };
+        last = Instant::now();
         if let Supplier::Origin(deadline) = from {
             deadline.check()?;
         }

@@ -310,9 +310,11 @@ impl Site {
             return Err(self.too_large_from_origin());
         }
         let mut bytes = Vec::with_capacity(body.exact_len().unwrap_or(0) as usize);
+        let mut last = std::time::Instant::now();
         loop {
             match body.chunk().await {
                 Ok(Some(chunk)) => {
+                    last = std::time::Instant::now();
                     if deadline.check().is_err() {
                         return Err(self.error(
                             StatusCode::GATEWAY_TIMEOUT,
@@ -326,13 +328,16 @@ impl Site {
                 }
                 Ok(None) => return Ok(bytes),
                 Err(e) => {
-                    log(&format!("reading the origin's document: {e}"));
-                    let (status, message) = match deadline.check() {
-                        Err(_) => (
+                    log(&format!(
+                        "reading the origin's document, {:?} after its last piece: {e}",
+                        last.elapsed()
+                    ));
+                    let (status, message) = match deadline.timed_out_since(last) {
+                        true => (
                             StatusCode::GATEWAY_TIMEOUT,
                             "The site's origin was too slow.",
                         ),
-                        Ok(()) => (
+                        false => (
                             StatusCode::BAD_GATEWAY,
                             "The site's origin failed to answer.",
                         ),
@@ -470,16 +475,13 @@ fn pass_through(mut response: Response, policy: ActiveContent) -> Option<Respons
     Some(response)
 }
 
-/// A `HEAD` answer: the same head, and a body of no known length with
-/// nothing in it, so that the `Content-Length` of the `GET` answer stays
-/// (the SDK would otherwise give the empty body `Content-Length: 0`).
+/// A `HEAD` answer: the same head, and an empty body of no stated
+/// length. (wasi:http checks a `Content-Length` against the bytes written,
+/// so the `GET`'s cannot be kept; without this the SDK would state the
+/// empty body's, `0`.)
 fn without_body(response: Response) -> Response {
-    let (mut parts, body) = response.into_parts();
-    if let Some(len) = body.exact_len() {
-        parts
-            .headers
-            .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    }
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
     let nothing = futures_lite::stream::empty::<Result<Vec<u8>, std::convert::Infallible>>();
     Response::from_parts(parts, Body::from_stream(nothing))
 }

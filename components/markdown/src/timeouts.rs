@@ -54,6 +54,7 @@ impl Timeouts {
     pub fn start(&self) -> Deadline {
         Deadline {
             at: Instant::now() + self.total,
+            between_bytes: self.between_bytes.min(self.total),
         }
     }
 }
@@ -65,6 +66,7 @@ impl Timeouts {
 #[derive(Debug, Clone, Copy)]
 pub struct Deadline {
     at: Instant,
+    between_bytes: Duration,
 }
 
 impl Deadline {
@@ -74,6 +76,15 @@ impl Deadline {
             true => Err(timed_out()),
             false => Ok(()),
         }
+    }
+
+    /// Whether a body that failed to read, its last piece having been
+    /// read at `last`, failed by a timeout: the total passed, or it had
+    /// paused for at least half the between-bytes timeout (the host's error
+    /// does not say which it was, and its clock starts when the piece
+    /// reached the host, before the component read it).
+    pub fn timed_out_since(&self, last: Instant) -> bool {
+        Instant::now() > self.at || last.elapsed() * 2 >= self.between_bytes
     }
 }
 
@@ -104,7 +115,11 @@ mod tests {
         assert!(deadline.check().is_ok());
         let passed = Deadline {
             at: Instant::now() - Duration::from_millis(1),
+            between_bytes: Duration::from_secs(1),
         };
         assert_eq!(passed.check().unwrap_err().status(), 504);
+        assert!(passed.timed_out_since(Instant::now()));
+        assert!(!deadline.timed_out_since(Instant::now()));
+        assert!(deadline.timed_out_since(Instant::now() - Duration::from_secs(1)));
     }
 }
