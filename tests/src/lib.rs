@@ -7,6 +7,7 @@ pub mod hosts;
 pub mod image_resize;
 pub mod portable;
 pub mod s3_server;
+pub mod slow_origin;
 pub mod storage;
 pub mod two_hosts;
 

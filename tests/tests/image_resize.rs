@@ -10,7 +10,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use edgekit_host::{Exchange, Host};
 use edgekit_tests::image_resize::{CHUNK, StreamingOrigin};
-use edgekit_tests::portable::{Other, assert_same, get as portable_get};
+use edgekit_tests::portable::{Other, Server, assert_same, get as portable_get};
 use edgekit_tests::{Backend, IMAGE_RESIZE, Received};
 use http_body_util::{Full, StreamBody};
 use image::{DynamicImage, GenericImageView, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
@@ -851,8 +851,9 @@ async fn data_that_is_not_a_valid_image_is_415_or_422() {
     ])
     .await;
     let host = host(&origin.url(), &[]).await;
+    // The origin sent something that is not an image: its fault.
     let ex = get(&host, "/text.jpg?w=100").await;
-    assert_eq!(ex.response.status(), 415);
+    assert_eq!(ex.response.status(), 502);
     assert!(
         body_text(&ex).contains("not an image"),
         "{}",
@@ -969,21 +970,20 @@ async fn sources_over_max_input_bytes_are_413_without_reading_the_rest() {
         .build()
         .await
         .unwrap();
+    let mut large = vec![0xFF; 2 << 20];
+    large[1] = 0xD8;
     assert_eq!(
-        upload(&uploads, "/?w=10", vec![0xFF; 2 << 20])
-            .await
-            .response
-            .status(),
+        upload(&uploads, "/?w=10", large).await.response.status(),
         413
     );
     let pulled = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let counter = pulled.clone();
     let chunks = futures_lite::stream::iter(0..(total / CHUNK as u64)).map(move |_| {
         counter.fetch_add(CHUNK as u64, std::sync::atomic::Ordering::SeqCst);
-        Ok::<_, std::convert::Infallible>(hyper::body::Frame::data(Bytes::from(vec![
-            0xFFu8;
-            CHUNK
-        ])))
+        // Each chunk starts like a JPEG, so only the size can stop it.
+        let mut chunk = vec![0xFFu8; CHUNK];
+        chunk[1] = 0xD8;
+        Ok::<_, std::convert::Infallible>(hyper::body::Frame::data(Bytes::from(chunk)))
     });
     let request = http::Request::post("/?w=10")
         .body(StreamBody::new(chunks))
@@ -1134,4 +1134,361 @@ async fn runs_unchanged_under_jco() {
 #[tokio::test]
 async fn runs_unchanged_under_wasmtime_serve() {
     assert_portable(Other::Wasmtime).await;
+}
+
+// ---------------------------------------------------------------- budgets
+
+/// The 128 MiB a platform gives, as `wasmtime serve` is told it.
+const WASMTIME_128_MIB: &[&str] = &["-W", "max-memory-size=134217728"];
+
+fn png_rgba(width: u32, height: u32) -> Vec<u8> {
+    let image = RgbaImage::from_fn(width, height, |x, y| {
+        Rgba([
+            (x % 251) as u8,
+            (y % 241) as u8,
+            ((x + y) % 239) as u8,
+            (x % 200 + 55) as u8,
+        ])
+    });
+    png(DynamicImage::ImageRgba8(image))
+}
+
+fn gray_jpeg(width: u16, height: u16) -> Vec<u8> {
+    let pixels: Vec<u8> = (0..usize::from(width) * usize::from(height))
+        .map(|i| (i % 251) as u8)
+        .collect();
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 80)
+        .encode(&pixels, width, height, jpeg_encoder::ColorType::Luma)
+        .unwrap();
+    out
+}
+
+/// A progressive JPEG whose last scan is repeated `times` times: each
+/// repeat costs a pass over every block when decoded.
+fn scan_bomb(times: usize) -> Vec<u8> {
+    let mut encoder_out = Vec::new();
+    let image = photo(512, 512);
+    let mut encoder = jpeg_encoder::Encoder::new(&mut encoder_out, 80);
+    encoder.set_progressive(true);
+    encoder
+        .encode(image.as_raw(), 512, 512, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    // The last scan: from its SOS to the EOI at the end.
+    let last_sos = (0..encoder_out.len() - 1)
+        .rev()
+        .find(|&i| encoder_out[i] == 0xFF && encoder_out[i + 1] == 0xDA)
+        .unwrap();
+    let scan = encoder_out[last_sos..encoder_out.len() - 2].to_vec();
+    let mut out = encoder_out[..encoder_out.len() - 2].to_vec();
+    for _ in 0..times {
+        out.extend_from_slice(&scan);
+    }
+    out.extend_from_slice(&[0xFF, 0xD9]);
+    out
+}
+
+/// A 5 KB PNG of `width` x 1 RGBA: its header and image data (whose
+/// content is never looked at: the rows' size is refused first).
+fn png_one_line(width: u32) -> Vec<u8> {
+    let declared = png_declaring(width, 1);
+    let (head, iend) = declared.split_at(declared.len() - 12);
+    let mut out = head.to_vec();
+    let data: Vec<u8> = (0..4900u32).map(|i| (i * 7 % 251) as u8).collect();
+    out.extend((data.len() as u32).to_be_bytes());
+    let mut chunk = b"IDAT".to_vec();
+    chunk.extend(&data);
+    out.extend(&chunk);
+    out.extend(crc32(&chunk).to_be_bytes());
+    out.extend(iend);
+    out
+}
+
+/// The requests of the issue that need more than 128 MiB done naively,
+/// each with the statuses it may get: rendered within the budget, or
+/// refused with `413` before anything is decoded.
+fn memory_cases() -> (Vec<File>, Vec<(&'static str, &'static [u16])>) {
+    let files = vec![
+        file("/small.jpg", "image/jpeg", jpeg(&photo(64, 48), 90)),
+        file("/40.png", "image/png", png_rgba(7300, 5475)),
+        file("/12.png", "image/png", png_rgba(4000, 3000)),
+        file("/line.png", "image/png", png_one_line(39_999_999)),
+        file("/gray.jpg", "image/jpeg", gray_jpeg(7300, 5475)),
+    ];
+    let cases: Vec<(&'static str, &'static [u16])> = vec![
+        ("/small.jpg?w=4096&h=4096&fit=pad", &[200]),
+        ("/small.jpg?w=4096&h=4096&fit=pad&bg=0000", &[413]),
+        ("/40.png", &[413]),
+        ("/40.png?w=800", &[200]),
+        ("/12.png?w=2400", &[200]),
+        ("/line.png?w=100", &[413]),
+        // Without w, outputs are capped at MAX_WIDTH (4096): a gray 40 MP
+        // JPEG turned RGB at that size fits.
+        ("/gray.jpg", &[200]),
+        ("/gray.jpg?w=4096&format=png", &[200, 413]),
+    ];
+    (files, cases)
+}
+
+#[tokio::test]
+async fn every_request_stays_within_128_mib_or_is_refused_first() {
+    let (files, cases) = memory_cases();
+    let origin = Origin::start(files).await;
+    let host = Host::builder(IMAGE_RESIZE)
+        .env("ORIGIN", origin.url())
+        .env("MAX_INPUT_BYTES", "104857600")
+        .deadline(Duration::from_secs(60))
+        .build()
+        .await
+        .unwrap();
+    assert_eq!(host.limits().max_memory, 128 << 20);
+    for (uri, statuses) in cases {
+        let ex = get(&host, uri).await;
+        let status = ex.response.status().as_u16();
+        println!(
+            "{uri}: {status}, peak {:.1} MiB, {:?} of wasm time",
+            ex.stats.peak_memory as f64 / 1048576.0,
+            ex.stats.wasm_time
+        );
+        assert!(
+            statuses.contains(&status),
+            "{uri}: {status} {}",
+            body_text(&ex)
+        );
+        if status == 413 {
+            assert!(body_text(&ex).contains("413") || body_text(&ex).contains("limit"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_request_stays_within_128_mib_under_wasmtime_serve() {
+    let (files, cases) = memory_cases();
+    let origin = Origin::start(files).await;
+    let env = [
+        ("ORIGIN", origin.url()),
+        ("MAX_INPUT_BYTES", "104857600".to_string()),
+    ];
+    let server =
+        Server::start_with_args(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
+    for (uri, statuses) in cases {
+        let response = server.send(portable_get(uri)).await;
+        let status = response.status().as_u16();
+        assert!(statuses.contains(&status), "{uri}: {status}");
+    }
+}
+
+#[tokio::test]
+async fn a_jpeg_with_thousands_of_scans_is_refused_at_once() {
+    let bomb = scan_bomb(10_000);
+    let origin = Origin::start(vec![file("/scans.jpg", "image/jpeg", bomb)]).await;
+    let bombed = host(&origin.url(), &[]).await;
+    let ex = get(&bombed, "/scans.jpg?w=100").await;
+    assert_eq!(ex.response.status(), 422, "{}", body_text(&ex));
+    assert!(body_text(&ex).contains("scans"), "{}", body_text(&ex));
+    println!(
+        "10,000 scans refused after {:?} of wasm time",
+        ex.stats.wasm_time
+    );
+    // A progressive JPEG as encoders write it decodes.
+    let normal = Origin::start(vec![file("/p.jpg", "image/jpeg", scan_bomb(0))]).await;
+    let plain = host(&normal.url(), &[]).await;
+    assert_eq!(get(&plain, "/p.jpg?w=100").await.response.status(), 200);
+    let env = [("ORIGIN", origin.url())];
+    let env: Vec<(&str, String)> = env.iter().map(|(k, v)| (*k, v.clone())).collect();
+    let server =
+        Server::start_with_args(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
+    assert_eq!(
+        server.send(portable_get("/scans.jpg?w=100")).await.status(),
+        422
+    );
+}
+
+#[tokio::test]
+async fn paths_that_could_leave_the_origin_prefix_are_refused() {
+    let origin = Origin::start(vec![file(
+        "/pub/a.jpg",
+        "image/jpeg",
+        jpeg(&photo(40, 30), 90),
+    )])
+    .await;
+    let host = host(&format!("{}/pub", origin.url()), &[]).await;
+    for path in [
+        "/..%5csecret.jpg",
+        "/..%5Csecret.jpg",
+        "/%252e%252e/secret.jpg",
+        "/%2e%2e%5csecret.jpg",
+        "/%c0%ae%c0%ae/secret.jpg",
+        "/a%2fb.jpg",
+    ] {
+        let ex = get(&host, path).await;
+        assert_refused(&ex, 400, "path", &origin, 0);
+    }
+    assert_eq!(get(&host, "/a.jpg?w=10").await.response.status(), 200);
+}
+
+#[tokio::test]
+async fn images_are_sniffed_whatever_the_content_type_says() {
+    let jpg = jpeg(&photo(80, 60), 90);
+    let origin = Origin::start(vec![
+        file("/s3.jpg", "binary/octet-stream", jpg.clone()),
+        file("/octet.jpg", "application/octet-stream", jpg.clone()),
+        file("/lie.jpg", "text/html", jpg),
+        file(
+            "/page.jpg",
+            "image/jpeg",
+            b"<html>not an image</html>".to_vec(),
+        ),
+    ])
+    .await;
+    let host = host(&origin.url(), &[]).await;
+    for uri in ["/s3.jpg?w=40", "/octet.jpg?w=40", "/lie.jpg?w=40"] {
+        assert_eq!(decoded(&get(&host, uri).await).width(), 40, "{uri}");
+    }
+    let ex = get(&host, "/page.jpg?w=40").await;
+    assert_eq!(ex.response.status(), 502);
+    assert!(
+        body_text(&ex).contains("not an image"),
+        "{}",
+        body_text(&ex)
+    );
+}
+
+#[tokio::test]
+async fn slow_origins_answer_504_within_the_timeouts() {
+    use edgekit_tests::slow_origin::{Behaviour, SlowOrigin};
+    let jpg = jpeg(&photo(80, 60), 90);
+    let stall = SlowOrigin::start(
+        "image/jpeg",
+        Behaviour::Stall {
+            first: jpg[..100].to_vec(),
+            hold: Duration::from_secs(20),
+        },
+    )
+    .await;
+    let drip = SlowOrigin::start(
+        "image/jpeg",
+        Behaviour::Drip {
+            first: jpg[..100].to_vec(),
+            rest: jpg[100..].to_vec(),
+            every: Duration::from_millis(200),
+        },
+    )
+    .await;
+    let timeouts = [("BETWEEN_BYTES_TIMEOUT", "1"), ("TOTAL_TIMEOUT", "2")];
+    for (origin, within) in [(&stall, 3), (&drip, 4)] {
+        let host = host(&origin.url(), &timeouts).await;
+        let started = std::time::Instant::now();
+        let ex = get(&host, "/a.jpg?w=10").await;
+        assert_eq!(ex.response.status(), 504, "{}", body_text(&ex));
+        assert!(
+            body_text(&ex).starts_with("origin: too slow to answer (request id: "),
+            "{}",
+            body_text(&ex)
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(within),
+            "{:?}",
+            started.elapsed()
+        );
+        let env: Vec<(&str, String)> = std::iter::once(("ORIGIN", origin.url()))
+            .chain(timeouts.iter().map(|(k, v)| (*k, v.to_string())))
+            .collect();
+        let server =
+            Server::start_with_args(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
+        let started = std::time::Instant::now();
+        let response = server.send(portable_get("/a.jpg?w=10")).await;
+        assert_eq!(response.status(), 504);
+        assert!(
+            started.elapsed() < Duration::from_secs(within),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[tokio::test]
+async fn smaller_corrections() {
+    // Redirects are not followed: the image must be where it is asked for.
+    let origin = Origin::start(vec![]).await;
+    let redirecting = Backend::start(|_| async {
+        http::Response::builder()
+            .status(302)
+            .header("location", "/elsewhere.jpg")
+            .body(Bytes::new())
+            .unwrap()
+    })
+    .await;
+    let host1 = host(&format!("http://{}", redirecting.addr), &[]).await;
+    let ex = get(&host1, "/a.jpg?w=10").await;
+    assert_eq!(ex.response.status(), 502);
+    assert!(
+        body_text(&ex).contains("answered 302"),
+        "{}",
+        body_text(&ex)
+    );
+    assert_eq!(redirecting.received().len(), 1);
+    // A height alone cannot pick a width ALLOWED_WIDTHS does not list.
+    let strict = host(
+        &origin.url(),
+        &[("ALLOWED_WIDTHS", "320,640"), ("SNAP_WIDTHS", "false")],
+    )
+    .await;
+    assert_refused(&get(&strict, "/a.jpg?h=500").await, 400, "h:", &origin, 0);
+}
+
+/// Error bodies are the component's own words: a body cut off, a header
+/// that is not text, and an origin that breaks off all answer fixed texts.
+#[tokio::test]
+async fn faults_answer_fixed_texts_not_the_hosts() {
+    use edgekit_tests::slow_origin::{Behaviour, SlowOrigin, send_cut_off};
+    let jpg = jpeg(&photo(80, 60), 90);
+    let cut = SlowOrigin::start(
+        "image/jpeg",
+        Behaviour::CutOff {
+            declared: jpg.len(),
+            sent: jpg[..jpg.len() / 2].to_vec(),
+        },
+    )
+    .await;
+    let host1 = host(&cut.url(), &[]).await;
+    let ex = get(&host1, "/a.jpg?w=10").await;
+    assert_eq!(ex.response.status(), 502);
+    assert!(
+        body_text(&ex).starts_with("the image data broke off (request id: "),
+        "{}",
+        body_text(&ex)
+    );
+    // A header of bytes that are not text is ignored, not reported.
+    let origin = Origin::start(vec![file("/a.jpg", "image/jpeg", jpg.clone())]).await;
+    let host2 = host(&origin.url(), &[]).await;
+    let request = http::Request::get("/a.jpg?w=10")
+        .header(
+            "if-none-match",
+            http::HeaderValue::from_bytes(b"\"\xff\xfe\"").unwrap(),
+        )
+        .header(
+            "accept",
+            http::HeaderValue::from_bytes(b"image/\xffwebp").unwrap(),
+        )
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let ex = host2.send(request).await.unwrap();
+    assert_eq!(ex.response.status(), 200);
+    // Under wasmtime serve: the origin cut off, and an upload cut off.
+    let env = [("ORIGIN", cut.url()), ("ALLOW_UPLOAD", "true".to_string())];
+    let server =
+        Server::start_with_args(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
+    let response = server.send(portable_get("/a.jpg?w=10")).await;
+    assert_eq!(response.status(), 502);
+    assert!(
+        response
+            .body()
+            .starts_with(b"the image data broke off (request id: ")
+    );
+    let raw = send_cut_off(server.addr, "POST /?w=10 HTTP/1.1", jpg.len(), &jpg[..100]).await;
+    if !raw.is_empty() {
+        assert!(raw.starts_with("HTTP/1.1 400"), "{raw}");
+        assert!(raw.ends_with("the image data broke off\n"), "{raw}");
+    }
 }

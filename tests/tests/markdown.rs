@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use edgekit_host::{Exchange, Host};
-use edgekit_tests::portable::{Other, assert_same, get as portable_get, post as portable_post};
+use edgekit_tests::portable::{
+    Other, Server, assert_same, get as portable_get, post as portable_post,
+};
+use edgekit_tests::slow_origin::{Behaviour, SlowOrigin, send_cut_off};
 use edgekit_tests::{Backend, MARKDOWN};
 use http_body_util::Full;
 
@@ -884,12 +887,13 @@ async fn pathological_input_renders_within_the_deadline() {
     assert!(origin.received().is_empty());
 }
 
-/// A document at the default size cap (2 MiB) with raw HTML in every
+/// A 1 MiB document dense with Markdown syntax and raw HTML in every
 /// section, so the sanitizer runs, renders within the host's default memory
 /// limit (128 MiB): the Markdown syntax tree is freed before the sanitizer
-/// builds its own tree of the output (together they took ~160 MB).
+/// builds its own tree of the output. Twice that much is refused with
+/// `422` by the memory budget before it is parsed.
 #[tokio::test]
-async fn a_document_at_the_size_cap_renders_within_the_default_memory() {
+async fn a_dense_document_renders_within_the_default_memory() {
     // The execution deadline is not what this test is about: a busy machine
     // may take longer than the default second.
     let host = Host::builder(MARKDOWN)
@@ -912,10 +916,13 @@ async fn a_document_at_the_size_cap_renders_within_the_default_memory() {
     };
     let mut markdown = String::new();
     let mut n = 0;
-    while markdown.len() + section(n + 1).len() <= 2 << 20 {
+    while markdown.len() + section(n + 1).len() <= 1 << 20 {
         n += 1;
         markdown.push_str(&section(n));
     }
+    let twice = markdown.repeat(2);
+    let ex = render(&host, "/render", twice).await;
+    assert_eq!(ex.response.status(), 422, "{}", text(&ex));
     let ex = render(&host, "/render", markdown).await;
     assert!(ex.stats.failure.is_none(), "{:?}", ex.stats.failure);
     assert_eq!(ex.response.status(), 200);
@@ -927,7 +934,7 @@ async fn a_document_at_the_size_cap_renders_within_the_default_memory() {
     );
     assert!(!html.contains("onclick"));
     eprintln!(
-        "2 MiB with raw HTML: {} bytes of memory, {:?} of wasm time",
+        "1 MiB with raw HTML: {} bytes of memory, {:?} of wasm time",
         ex.stats.peak_memory, ex.stats.wasm_time
     );
 }
@@ -1004,4 +1011,264 @@ async fn origin_mode_under_jco() {
 #[tokio::test]
 async fn origin_mode_under_wasmtime_serve() {
     origin_mode_is_the_same(Other::Wasmtime).await;
+}
+
+// ---------------------------------------------------------------- budgets
+
+/// The 128 MiB a platform gives, as `wasmtime serve` is told it.
+const WASMTIME_128_MIB: &[&str] = &["-W", "max-memory-size=134217728"];
+
+/// Documents under the 2 MiB cap whose syntax trees would pass 128 MiB.
+fn bombs() -> Vec<(&'static str, String)> {
+    let table = format!(
+        "{}|\n{}|\n{}",
+        "|a".repeat(1000),
+        "|-".repeat(1000),
+        "x\n".repeat(30_000)
+    );
+    vec![
+        (
+            "500 KB of footnote references",
+            "[^a] ".repeat(100_000) + "\n\n[^a]: x\n",
+        ),
+        ("2 MiB of soft breaks", "a\n".repeat(1 << 20)),
+        ("2 MiB of emphasis", "*a* ".repeat(1 << 19)),
+        ("a 1,000-column table with 30,000 rows", table),
+        ("2 MiB of headings", "# a\n".repeat(1 << 19)),
+    ]
+}
+
+#[tokio::test]
+async fn documents_that_would_not_fit_128_mib_are_refused_with_422() {
+    let origin = origin(
+        bombs()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, md))| (["/0.md", "/1.md", "/2.md", "/3.md", "/4.md"][i], file(md)))
+            .collect(),
+    )
+    .await;
+    let host = Host::builder(MARKDOWN)
+        .env("ORIGIN", "http://origin.test/")
+        .env("MAX_INPUT_BYTES", "2200000")
+        .route("origin.test", origin.addr)
+        .build()
+        .await
+        .unwrap();
+    assert_eq!(host.limits().max_memory, 128 << 20);
+    for (i, (name, md)) in bombs().into_iter().enumerate() {
+        let started = std::time::Instant::now();
+        let posted = render(&host, "/render", md).await;
+        assert_eq!(posted.response.status(), 422, "{name}: {}", text(&posted));
+        let fetched = get(&host, &format!("/{i}.md")).await;
+        assert_eq!(fetched.response.status(), 422, "{name}");
+        println!(
+            "{name}: 422 after {:?} ({:?} of wasm time), peak {:.1} MiB",
+            started.elapsed(),
+            posted.stats.wasm_time,
+            posted.stats.peak_memory as f64 / 1048576.0
+        );
+    }
+    let env = vec![("MAX_INPUT_BYTES", "2200000".to_string())];
+    let server = Server::start_with_args(Other::Wasmtime, MARKDOWN, &env, WASMTIME_128_MIB).await;
+    for (name, md) in bombs() {
+        let response = server
+            .send(portable_post("/render", "text/markdown", md))
+            .await;
+        assert_eq!(response.status(), 422, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn slow_origins_answer_504_within_the_timeouts() {
+    let stall = SlowOrigin::start(
+        "text/markdown",
+        Behaviour::Stall {
+            first: b"# Title\n".to_vec(),
+            hold: Duration::from_secs(20),
+        },
+    )
+    .await;
+    let drip = SlowOrigin::start(
+        "text/markdown",
+        Behaviour::Drip {
+            first: b"# Title\n".to_vec(),
+            rest: b"one byte at a time, forever".to_vec(),
+            every: Duration::from_millis(200),
+        },
+    )
+    .await;
+    for (slow, within) in [(&stall, 3), (&drip, 4)] {
+        let host = Host::builder(MARKDOWN)
+            .env("ORIGIN", "http://origin.test/")
+            .env("BETWEEN_BYTES_TIMEOUT", "1")
+            .env("TOTAL_TIMEOUT", "2")
+            .route("origin.test", slow.addr)
+            .build()
+            .await
+            .unwrap();
+        let started = std::time::Instant::now();
+        let ex = get(&host, "/page.md").await;
+        assert_eq!(
+            ex.response.status(),
+            504,
+            "after {:?}: {}",
+            started.elapsed(),
+            ex.stats.stderr
+        );
+        assert!(text(&ex).contains("too slow"));
+        assert!(
+            started.elapsed() < Duration::from_secs(within),
+            "{:?}",
+            started.elapsed()
+        );
+        let env = vec![
+            ("ORIGIN", slow.url()),
+            ("BETWEEN_BYTES_TIMEOUT", "1".to_string()),
+            ("TOTAL_TIMEOUT", "2".to_string()),
+        ];
+        let server =
+            Server::start_with_args(Other::Wasmtime, MARKDOWN, &env, WASMTIME_128_MIB).await;
+        let started = std::time::Instant::now();
+        assert_eq!(server.send(portable_get("/page.md")).await.status(), 504);
+        assert!(
+            started.elapsed() < Duration::from_secs(within),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[tokio::test]
+async fn active_content_from_the_origin_is_sandboxed_or_refused() {
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
+    let origin = origin(vec![
+        ("/x.svg", with(file(svg), "content-type", "image/svg+xml")),
+        (
+            "/x.html",
+            with(
+                file("<script>alert(1)</script>"),
+                "content-type",
+                "text/html",
+            ),
+        ),
+        (
+            "/logo.png",
+            with(file(&b"\x89PNG\r\n\x1a\n"[..]), "content-type", "image/png"),
+        ),
+        ("/untyped", file("<script>alert(1)</script>")),
+    ])
+    .await;
+    let sandbox = host(&origin, &[]).await;
+    for path in ["/x.svg", "/x.html", "/logo.png", "/untyped"] {
+        let ex = get(&sandbox, path).await;
+        assert_eq!(ex.response.status(), 200, "{path}");
+        assert_eq!(header(&ex, "content-security-policy"), "sandbox", "{path}");
+        assert_eq!(header(&ex, "x-content-type-options"), "nosniff", "{path}");
+    }
+    let refuse = host(&origin, &[("ACTIVE_CONTENT", "refuse")]).await;
+    for path in ["/x.svg", "/x.html", "/untyped"] {
+        assert_eq!(get(&refuse, path).await.response.status(), 403, "{path}");
+    }
+    assert_eq!(get(&refuse, "/logo.png").await.response.status(), 200);
+}
+
+#[tokio::test]
+async fn smaller_corrections() {
+    let origin = origin(vec![
+        ("/README.md", with(file(README), "etag", "\"v1\"")),
+        (
+            "/logo.png",
+            with(file(&b"\x89PNG\r\n\x1a\n"[..]), "content-type", "image/png"),
+        ),
+    ])
+    .await;
+    let host = host(&origin, &[]).await;
+    // HEAD: no length rather than a wrong one.
+    for path in ["/", "/logo.png"] {
+        let head = send(&host, request("HEAD", path, &[], Bytes::new())).await;
+        assert_eq!(head.response.status(), 200, "{path}");
+        assert!(head.response.body().is_empty());
+        assert_eq!(header(&head, "content-length"), "", "{path}");
+    }
+    // The source answers 304 to the origin's ETag.
+    let raw = send(
+        &host,
+        request(
+            "GET",
+            "/?raw=1",
+            &[("if-none-match", "\"v1\"")],
+            Bytes::new(),
+        ),
+    )
+    .await;
+    assert_eq!(raw.response.status(), 304);
+    assert_eq!(header(&raw, "etag"), "\"v1\"");
+    // Path spellings that could leave the origin's prefix.
+    for path in [
+        "/..%5csecret.md",
+        "/%252e%252e/secret.md",
+        "/%c0%ae%c0%ae/x.md",
+    ] {
+        assert_eq!(get(&host, path).await.response.status(), 400, "{path}");
+    }
+    assert!(paths(&origin).iter().all(|p| !p.contains("secret")));
+    // A non-HTTP origin is a configuration error, by name.
+    let ftp = Host::builder(MARKDOWN)
+        .env("ORIGIN", "ftp://files.example/docs/")
+        .build()
+        .await
+        .unwrap();
+    let ex = get(&ftp, "/").await;
+    assert_eq!(ex.response.status(), 500);
+    assert!(text(&ex).contains("ORIGIN"), "{}", text(&ex));
+}
+
+/// Error bodies are the component's own words: a posted body cut off, a
+/// header that is not text, and an origin that breaks off all answer
+/// fixed texts.
+#[tokio::test]
+async fn faults_answer_fixed_texts_not_the_hosts() {
+    let cut = SlowOrigin::start(
+        "text/markdown",
+        Behaviour::CutOff {
+            declared: 1000,
+            sent: b"# Half a page\n".to_vec(),
+        },
+    )
+    .await;
+    let host = Host::builder(MARKDOWN)
+        .env("ORIGIN", "http://origin.test/")
+        .route("origin.test", cut.addr)
+        .build()
+        .await
+        .unwrap();
+    let ex = get(&host, "/page.md").await;
+    assert_eq!(ex.response.status(), 502);
+    assert!(
+        text(&ex).contains("The site&#39;s origin failed to answer.")
+            || text(&ex).contains("The site's origin failed to answer."),
+        "{}",
+        text(&ex)
+    );
+    let bad_header = http::Request::get("/page.md")
+        .header(
+            "accept",
+            http::HeaderValue::from_bytes(b"text/\xffmarkdown").unwrap(),
+        )
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let ex = host.send(bad_header).await.unwrap();
+    assert!(ex.stats.failure.is_none());
+    assert_eq!(ex.response.status(), 502);
+    let env = vec![("ORIGIN", cut.url())];
+    let server = Server::start_with_args(Other::Wasmtime, MARKDOWN, &env, WASMTIME_128_MIB).await;
+    let response = server.send(portable_get("/page.md")).await;
+    assert_eq!(response.status(), 502);
+    let raw = send_cut_off(server.addr, "POST /render HTTP/1.1", 1000, b"# Half").await;
+    if !raw.is_empty() {
+        assert!(raw.starts_with("HTTP/1.1 400"), "{raw}");
+        assert!(raw.contains("The document could not be read."), "{raw}");
+        assert!(!raw.to_lowercase().contains("hyper"), "{raw}");
+    }
 }

@@ -5,11 +5,13 @@ use edgekit::http::header::{
     ACCEPT, ALLOW, CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
 };
 use edgekit::http::{HeaderMap, HeaderValue};
-use edgekit::{Error, IntoResponse, Method, Request, Response, StatusCode};
+use edgekit::{Body, Error, IntoResponse, Method, Request, Response, StatusCode};
 
+use crate::encode::Pieces;
 use crate::negotiate::{self, FormatChoice};
 use crate::params::{self, Transform};
 use crate::settings::Settings;
+use crate::source::Supplier;
 use crate::{etag, render, source};
 
 #[edgekit::edge_handler]
@@ -52,12 +54,9 @@ async fn handle(req: Request) -> Result<Response, Error> {
     let key = format!("{};webp={}", transform.cache_key(), vary && webp_accepted);
 
     if *req.method() == Method::POST {
-        let source = source::read_capped(
-            req.into_body(),
-            settings.max_input_bytes,
-            StatusCode::BAD_REQUEST,
-        )
-        .await?;
+        let source =
+            source::read_capped(req.into_body(), settings.max_input_bytes, Supplier::Upload)
+                .await?;
         let mut headers = HeaderMap::new();
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return respond(source, &transform, &settings, webp_accepted, vary, headers);
@@ -70,7 +69,7 @@ async fn handle(req: Request) -> Result<Response, Error> {
         )
     })?;
     let url = source::origin_url(origin, req.uri().path())?;
-    let fetched = source::fetch_origin(&url).await?;
+    let fetched = source::fetch_origin(&url, &settings.timeouts).await?;
     let mut headers = HeaderMap::new();
     match (settings.cache_ttl, fetched.cache_control) {
         (Some(ttl), _) => {
@@ -96,7 +95,7 @@ async fn handle(req: Request) -> Result<Response, Error> {
     let source = source::read_capped(
         fetched.body,
         settings.max_input_bytes,
-        StatusCode::BAD_GATEWAY,
+        Supplier::Origin(fetched.deadline),
     )
     .await?;
     if source_etag.is_none() {
@@ -148,5 +147,16 @@ fn respond(
     if vary {
         headers.insert(VARY, HeaderValue::from_static("Accept"));
     }
-    Ok((StatusCode::OK, headers, rendered.bytes).into_response())
+    Ok((StatusCode::OK, headers, body(rendered.bytes)).into_response())
+}
+
+/// The encoded pieces as a body: one piece as it is (with its length), more
+/// streamed one after another rather than copied into one buffer.
+fn body(pieces: Pieces) -> Body {
+    let mut pieces = pieces.into_pieces();
+    if pieces.len() <= 1 {
+        return Body::from(pieces.pop().unwrap_or_default());
+    }
+    let chunks = pieces.into_iter().map(Ok::<_, std::convert::Infallible>);
+    Body::from_stream(futures_lite::stream::iter(chunks))
 }

@@ -6,6 +6,7 @@
 //! parameters and `template.toml` for the settings.
 #![deny(unsafe_code)]
 
+pub mod budget;
 pub mod color;
 pub mod decode;
 pub mod encode;
@@ -14,6 +15,7 @@ pub mod geometry;
 pub mod negotiate;
 pub mod orientation;
 pub mod params;
+pub mod paths;
 pub mod pixels;
 pub mod render;
 pub mod resize;
@@ -21,6 +23,7 @@ pub mod settings;
 pub mod shrink;
 pub mod sniff;
 pub mod source;
+pub mod timeouts;
 
 // The export exists only in the component; natively the crate is its
 // modules, for unit tests and benchmarks.

@@ -64,6 +64,18 @@ impl FormatChoice {
         }
     }
 
+    /// Every format [`resolve`](Self::resolve) may give, before the image
+    /// is decoded.
+    pub fn candidates(self, webp_accepted: bool) -> Vec<OutputFormat> {
+        let lossless = self.resolve(webp_accepted, true);
+        let lossy = self.resolve(webp_accepted, false);
+        if lossless == lossy {
+            vec![lossy]
+        } else {
+            vec![lossy, lossless]
+        }
+    }
+
     /// The format to encode: an explicit choice as is; `auto` keeps
     /// transparent and lossless images lossless (WebP when the client
     /// accepts it, else PNG) and sends photos as JPEG. With only a lossless

@@ -247,6 +247,13 @@ fn build(values: &[(&str, &str)], settings: &Settings) -> Result<Transform, Erro
     if let Some(w) = width {
         width = Some(settings.allowed_width(w)?);
     }
+    // A height alone sets the width from the image's proportions: any
+    // width at all, which ALLOWED_WIDTHS exists to prevent.
+    if !settings.allowed_widths.is_empty() && width.is_none() && height.is_some() {
+        return Err(bad(
+            "h: needs w when only some widths are allowed (ALLOWED_WIDTHS)".into(),
+        ));
+    }
     Ok(Transform {
         width,
         height,
@@ -378,5 +385,12 @@ mod tests {
         let refuse = settings(&[("ALLOWED_WIDTHS", "320,640"), ("SNAP_WIDTHS", "false")]);
         assert_eq!(parse(&query("w=640"), &refuse).unwrap().width, Some(640));
         assert!(refusal("w=500", &refuse).starts_with("w:"));
+        // A height alone would pick any width from the image's proportions.
+        assert!(refusal("h=500", &refuse).starts_with("h:"));
+        assert!(refusal("h=500", &snap).starts_with("h:"));
+        assert_eq!(
+            parse(&query("w=320&h=500"), &refuse).unwrap().height,
+            Some(500)
+        );
     }
 }

@@ -25,39 +25,42 @@ impl Pixels {
         self.alpha && self.data.chunks_exact(4).any(|p| p[3] != 255)
     }
 
-    /// Drops a fully opaque alpha channel, so opaque images stay RGB.
+    /// Drops a fully opaque alpha channel, so opaque images stay RGB. The
+    /// samples are moved down in their own buffer: nothing is allocated.
     pub fn drop_opaque_alpha(self) -> Pixels {
         if !self.alpha || self.has_transparency() {
             return self;
         }
-        let data = self
-            .data
-            .chunks_exact(4)
-            .flat_map(|p| [p[0], p[1], p[2]])
-            .collect();
-        Pixels {
-            alpha: false,
-            data,
-            ..self
-        }
+        self.into_rgb(|p| [p[0], p[1], p[2]])
     }
 
-    /// Composites the image over an opaque `background` and returns RGB.
+    /// Composites the image over an opaque `background` and returns RGB,
+    /// in the image's own buffer.
     pub fn flatten(self, background: [u8; 3]) -> Pixels {
         if !self.alpha {
             return self;
         }
-        let mut data = Vec::with_capacity(self.data.len() / 4 * 3);
-        for p in self.data.chunks_exact(4) {
+        self.into_rgb(|p| {
             let a = u32::from(p[3]);
-            for c in 0..3 {
+            let blend = |c: usize| {
                 let blended = u32::from(p[c]) * a + u32::from(background[c]) * (255 - a);
-                data.push(((blended + 127) / 255) as u8);
-            }
+                ((blended + 127) / 255) as u8
+            };
+            [blend(0), blend(1), blend(2)]
+        })
+    }
+
+    /// RGBA to RGB in place: pixel `i` moves from `4i` to `3i`, which is
+    /// never ahead of where the next pixel is read.
+    fn into_rgb(mut self, rgb: impl Fn(&[u8]) -> [u8; 3]) -> Pixels {
+        let pixels = self.data.len() / 4;
+        for i in 0..pixels {
+            let out = rgb(&self.data[i * 4..i * 4 + 4]);
+            self.data[i * 3..i * 3 + 3].copy_from_slice(&out);
         }
+        self.data.truncate(pixels * 3);
         Pixels {
             alpha: false,
-            data,
             ..self
         }
     }
@@ -116,7 +119,8 @@ impl Layout {
         let data = match self {
             Layout::Rgb | Layout::Rgba => data,
             _ => {
-                let mut out = Vec::with_capacity(data.len() / self.samples() * 4);
+                let channels = if self.alpha() { 4 } else { 3 };
+                let mut out = Vec::with_capacity(data.len() / self.samples() * channels);
                 self.extend_rgb(&data, &mut out);
                 out
             }

@@ -2,9 +2,10 @@
 
 use edgekit::{Error, StatusCode};
 
-use crate::decode;
-use crate::encode::encode;
-use crate::geometry::{self, Region};
+use crate::budget::{self, Ledger};
+use crate::decode::{self, Way};
+use crate::encode::{Pieces, encode, hold_encode};
+use crate::geometry::{self, Plan, Region};
 use crate::negotiate::OutputFormat;
 use crate::orientation;
 use crate::params::Transform;
@@ -15,8 +16,8 @@ use crate::sniff::InputFormat;
 /// An encoded result.
 #[derive(Debug)]
 pub struct Rendered {
-    /// The encoded image.
-    pub bytes: Vec<u8>,
+    /// The encoded image, in pieces.
+    pub bytes: Pieces,
     /// Its format.
     pub format: OutputFormat,
     /// Its size in pixels.
@@ -31,17 +32,29 @@ pub fn not_an_image() -> Error {
     )
 }
 
-/// Decodes `source`, applies `transform` and encodes the result. The
-/// source's size is checked from its header before any pixel buffer exists;
-/// the source bytes are freed as soon as they are decoded.
-pub fn render(
-    source: Vec<u8>,
+/// What rendering a source will do, decided from its header alone.
+#[derive(Debug)]
+pub struct Prepared {
+    format: InputFormat,
+    header: decode::Header,
+    plan: Plan,
+    upright: (u32, u32),
+    way: Way,
+    /// The most bytes rendering will hold at once (the source aside).
+    pub peak: u64,
+}
+
+/// Reads `source`'s header, checks its size, plans the output and picks
+/// the least shrinking way of decoding whose every step fits the memory
+/// budget: `413` when none does, before any pixel buffer exists.
+pub fn prepare(
+    source: &[u8],
     transform: &Transform,
     settings: &Settings,
     webp_accepted: bool,
-) -> Result<Rendered, Error> {
-    let format = InputFormat::sniff(&source).ok_or_else(not_an_image)?;
-    let header = decode::header(&source, format)?;
+) -> Result<Prepared, Error> {
+    let format = InputFormat::sniff(source).ok_or_else(not_an_image)?;
+    let header = decode::header(source, format)?;
     let pixels = u64::from(header.width) * u64::from(header.height);
     if pixels > settings.max_input_pixels {
         return Err(Error::new(
@@ -65,26 +78,54 @@ pub fn render(
     );
     let (rx, ry) = plan.reduction();
     let stored_reduction = if swaps { (ry, rx) } else { (rx, ry) };
-    let decoded = decode::decode(&source, format, &header, stored_reduction)?;
+    let available = budget::available(settings.memory_limit);
+    let (way, peak) = decode::ways(source, format, &header, stored_reduction)?
+        .into_iter()
+        .map(|way| {
+            let formats = formats(&way, &plan, transform, webp_accepted);
+            let peak = peak(
+                &way,
+                header.orientation,
+                &plan,
+                upright,
+                transform,
+                &formats,
+            );
+            (way, peak)
+        })
+        .find(|&(_, peak)| peak <= available)
+        .ok_or_else(|| decode::too_large_to_decode("shrinking while decoding is not enough"))?;
+    Ok(Prepared {
+        format,
+        header,
+        plan,
+        upright,
+        way,
+        peak,
+    })
+}
+
+/// Decodes `source`, applies `transform` and encodes the result, as
+/// [`prepare`]d; the source bytes are freed as soon as they are decoded.
+pub fn render(
+    source: Vec<u8>,
+    transform: &Transform,
+    settings: &Settings,
+    webp_accepted: bool,
+) -> Result<Rendered, Error> {
+    let Prepared {
+        format,
+        header,
+        plan,
+        upright,
+        way,
+        ..
+    } = prepare(&source, transform, settings, webp_accepted)?;
+    let decoded = decode::decode(&source, format, &header, &way)?;
     drop(source);
     let lossy = decoded.lossy;
     let image = orientation::apply(decoded.pixels, header.orientation);
-    // The decoder may have shrunk the image: the region scales with it.
-    let (kx, ky) = (
-        f64::from(image.width) / f64::from(upright.0),
-        f64::from(image.height) / f64::from(upright.1),
-    );
-    // Clamped: scaling by the shrink factor may overshoot the image by a
-    // rounding error, which the resizer would refuse.
-    let (iw, ih) = (f64::from(image.width), f64::from(image.height));
-    let x = (plan.region.x * kx).clamp(0.0, iw - 1.0);
-    let y = (plan.region.y * ky).clamp(0.0, ih - 1.0);
-    let region = Region {
-        x,
-        y,
-        width: (plan.region.width * kx).clamp(1.0, iw - x),
-        height: (plan.region.height * ky).clamp(1.0, ih - y),
-    };
+    let region = region_in(&plan, upright, (image.width, image.height));
     let resized = resize::resize(image, region, plan.size)?;
     let background = transform.background();
     let placed = resize::pad(resized, plan.canvas, plan.offset, background).drop_opaque_alpha();
@@ -97,6 +138,89 @@ pub fn render(
         format,
         size,
     })
+}
+
+/// The formats the answer may be encoded in: a lossy source without
+/// alpha, on no transparent canvas, is never encoded losslessly by `auto`.
+fn formats(
+    way: &Way,
+    plan: &Plan,
+    transform: &Transform,
+    webp_accepted: bool,
+) -> Vec<OutputFormat> {
+    let transparent_canvas = plan.canvas != plan.size && transform.background()[3] != 255;
+    if way.lossy && way.channels == 3 && !transparent_canvas {
+        vec![transform.format.resolve(webp_accepted, false)]
+    } else {
+        transform.format.candidates(webp_accepted)
+    }
+}
+
+/// The most bytes decoding `way` and every step after it hold at once:
+/// the decoder, turning the image upright, resizing, padding and the
+/// costliest of the encoders the answer may use.
+pub fn peak(
+    way: &Way,
+    orientation: u8,
+    plan: &Plan,
+    upright: (u32, u32),
+    transform: &Transform,
+    formats: &[OutputFormat],
+) -> u64 {
+    let mut ledger = Ledger::default();
+    ledger.hold(way.peak);
+    ledger.release(way.peak - way.bytes);
+    let stored = way.size;
+    let image = if orientation::swaps_axes(orientation) {
+        (stored.1, stored.0)
+    } else {
+        stored
+    };
+    if (2..=8).contains(&orientation) {
+        ledger.hold(way.bytes);
+        ledger.release(way.bytes);
+    }
+    let region = region_in(plan, upright, image);
+    resize::hold_resize(&mut ledger, image, region, plan.size, way.channels);
+    let channels = resize::hold_pad(
+        &mut ledger,
+        plan.size,
+        plan.canvas,
+        way.channels,
+        transform.background(),
+    );
+    let held = ledger.held();
+    let encoders = formats.iter().map(|&format| {
+        let mut encoding = ledger.clone();
+        hold_encode(
+            &mut encoding,
+            format,
+            plan.canvas,
+            channels,
+            transform.quality,
+        );
+        encoding.peak()
+    });
+    encoders.max().unwrap_or(held).max(ledger.peak())
+}
+
+/// `plan`'s region of the upright source, scaled to an `image` the decoder
+/// may have shrunk. Clamped: scaling by the shrink factor may overshoot
+/// the image by a rounding error, which the resizer would refuse.
+fn region_in(plan: &Plan, upright: (u32, u32), image: (u32, u32)) -> Region {
+    let (kx, ky) = (
+        f64::from(image.0) / f64::from(upright.0),
+        f64::from(image.1) / f64::from(upright.1),
+    );
+    let (iw, ih) = (f64::from(image.0), f64::from(image.1));
+    let x = (plan.region.x * kx).clamp(0.0, iw - 1.0);
+    let y = (plan.region.y * ky).clamp(0.0, ih - 1.0);
+    Region {
+        x,
+        y,
+        width: (plan.region.width * kx).clamp(1.0, iw - x),
+        height: (plan.region.height * ky).clamp(1.0, ih - y),
+    }
 }
 
 #[cfg(test)]

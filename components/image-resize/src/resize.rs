@@ -2,20 +2,18 @@
 //! `simd128`), and placing the result on a padded canvas.
 
 use edgekit::Error;
-use fast_image_resize::images::{Image, ImageRef};
-use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use fast_image_resize::images::Image;
+use fast_image_resize::{FilterType, MulDiv, PixelType, ResizeAlg, ResizeOptions, Resizer};
 
+use crate::budget::Ledger;
 use crate::geometry::Region;
 use crate::pixels::Pixels;
 
 /// Resizes `region` of `image` to `size` (alpha-aware: colours are
-/// premultiplied while filtering).
+/// premultiplied while filtering, in the source's own buffer rather than
+/// in a copy of it).
 pub fn resize(image: Pixels, region: Region, size: (u32, u32)) -> Result<Pixels, Error> {
-    let whole = region.x == 0.0
-        && region.y == 0.0
-        && region.width == f64::from(image.width)
-        && region.height == f64::from(image.height);
-    if whole && size == (image.width, image.height) {
+    if is_identity(&image, region, size) {
         return Ok(image);
     }
     let pixel_type = if image.alpha {
@@ -23,31 +21,85 @@ pub fn resize(image: Pixels, region: Region, size: (u32, u32)) -> Result<Pixels,
     } else {
         PixelType::U8x3
     };
-    let source = ImageRef::new(image.width, image.height, &image.data, pixel_type)
-        .map_err(Error::internal)?;
+    let (width, height, alpha) = (image.width, image.height, image.alpha);
+    let mut source =
+        Image::from_vec_u8(width, height, image.data, pixel_type).map_err(Error::internal)?;
+    let mul_div = MulDiv::default();
+    if alpha {
+        mul_div
+            .multiply_alpha_inplace(&mut source)
+            .map_err(Error::internal)?;
+    }
     let mut target = Image::new(size.0, size.1, pixel_type);
     let options = ResizeOptions::new()
         .resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3))
-        .crop(region.x, region.y, region.width, region.height);
+        .crop(region.x, region.y, region.width, region.height)
+        .use_alpha(false);
     Resizer::new()
         .resize(&source, &mut target, &options)
         .map_err(Error::internal)?;
+    drop(source);
+    if alpha {
+        mul_div
+            .divide_alpha_inplace(&mut target)
+            .map_err(Error::internal)?;
+    }
     Ok(Pixels {
         width: size.0,
         height: size.1,
-        alpha: image.alpha,
+        alpha,
         data: target.into_vec(),
     })
 }
 
-/// Places `image` at `offset` on a `canvas` of `background` (RGBA), the
-/// image composited over it.
+/// Whether resizing `region` of `image` to `size` leaves it as it is.
+fn is_identity(image: &Pixels, region: Region, size: (u32, u32)) -> bool {
+    region.x == 0.0
+        && region.y == 0.0
+        && region.width == f64::from(image.width)
+        && region.height == f64::from(image.height)
+        && size == (image.width, image.height)
+}
+
+/// Holds on `ledger` what [`resize`] allocates for an image of `source`
+/// pixels with `channels` samples each, and releases the source: the
+/// filter coefficients (Lanczos3 takes about six per source pixel of each
+/// axis when shrinking, seven per output pixel when enlarging, each as an
+/// `f64` and an `i16`), the vertical pass's result (the source's width by
+/// the output's height) and the output.
+pub fn hold_resize(
+    ledger: &mut Ledger,
+    source: (u32, u32),
+    region: Region,
+    size: (u32, u32),
+    channels: u64,
+) {
+    let whole = region.x == 0.0
+        && region.y == 0.0
+        && region.width == f64::from(source.0)
+        && region.height == f64::from(source.1);
+    if whole && size == source {
+        return;
+    }
+    let (sw, sh) = (u64::from(source.0), u64::from(source.1));
+    let (w, h) = (u64::from(size.0), u64::from(size.1));
+    let coefficients = 64 * (sw + sh) + 80 * (w + h) + (64 << 10);
+    let pass = sw * h * channels + channels;
+    let output = w * h * channels;
+    ledger.hold(coefficients + pass + output);
+    ledger.release(coefficients + pass + sw * sh * channels);
+}
+
+/// Places `image` at `offset` on a `canvas` of `background`, the image
+/// composited over it. The canvas is RGB when neither has alpha.
 pub fn pad(image: Pixels, canvas: (u32, u32), offset: (u32, u32), background: [u8; 4]) -> Pixels {
     if canvas == (image.width, image.height) {
         return image;
     }
+    let alpha = canvas_has_alpha(image.alpha, background);
+    let out_channels = if alpha { 4 } else { 3 };
     let (cw, ch) = (canvas.0 as usize, canvas.1 as usize);
-    let mut data: Vec<u8> = background.repeat(cw * ch);
+    let mut data: Vec<u8> = background[..out_channels].repeat(cw * ch);
     let channels = image.channels();
     for y in 0..image.height as usize {
         let ty = y + offset.1 as usize;
@@ -58,9 +110,9 @@ pub fn pad(image: Pixels, canvas: (u32, u32), offset: (u32, u32), background: [u
             let from = (y * image.width as usize + x) * channels;
             let p = &image.data[from..from + channels];
             let a = if channels == 4 { u32::from(p[3]) } else { 255 };
-            let to = (ty * cw + x + offset.0 as usize) * 4;
-            let under = &mut data[to..to + 4];
-            let under_a = u32::from(under[3]);
+            let to = (ty * cw + x + offset.0 as usize) * out_channels;
+            let under = &mut data[to..to + out_channels];
+            let under_a = if alpha { u32::from(under[3]) } else { 255 };
             // "Over": the image's alpha, then what shows through it.
             let out_a = a + under_a * (255 - a) / 255;
             for c in 0..3 {
@@ -69,16 +121,45 @@ pub fn pad(image: Pixels, canvas: (u32, u32), offset: (u32, u32), background: [u
                     .unwrap_or(0);
                 under[c] = value.min(255) as u8;
             }
-            under[3] = out_a as u8;
+            if alpha {
+                under[3] = out_a as u8;
+            }
         }
     }
     Pixels {
         width: canvas.0,
         height: canvas.1,
-        alpha: true,
+        alpha,
         data,
     }
     .drop_opaque_alpha()
+}
+
+/// Whether a padded canvas needs alpha: the image or the background has it.
+fn canvas_has_alpha(image_alpha: bool, background: [u8; 4]) -> bool {
+    image_alpha || background[3] != 255
+}
+
+/// Holds on `ledger` the canvas [`pad`] makes for an image of `size` with
+/// `channels` samples, and releases the image.
+pub fn hold_pad(
+    ledger: &mut Ledger,
+    size: (u32, u32),
+    canvas: (u32, u32),
+    channels: u64,
+    background: [u8; 4],
+) -> u64 {
+    if canvas == size {
+        return channels;
+    }
+    let out_channels = if canvas_has_alpha(channels == 4, background) {
+        4
+    } else {
+        3
+    };
+    ledger.hold(u64::from(canvas.0) * u64::from(canvas.1) * out_channels);
+    ledger.release(u64::from(size.0) * u64::from(size.1) * channels);
+    out_channels
 }
 
 #[cfg(test)]

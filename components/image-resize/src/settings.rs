@@ -9,6 +9,10 @@ use serde_json::Value;
 
 use crate::negotiate::FormatChoice;
 use crate::params;
+use crate::timeouts::Timeouts;
+
+/// The smallest `MEMORY_LIMIT`: the code, its stack and a small image.
+const MIN_MEMORY_LIMIT: u64 = 16 << 20;
 
 /// The parameters as environment variables (`max_width` ↔ `MAX_WIDTH`).
 #[derive(Debug, Deserialize)]
@@ -50,6 +54,38 @@ pub struct Config {
     /// Round other widths up to an allowed one (`true`) or refuse them.
     #[serde(default = "default_true")]
     pub snap_widths: bool,
+    /// Linear memory the component may use, in bytes: every request's
+    /// buffers are planned to fit it.
+    #[serde(default = "default_memory_limit")]
+    pub memory_limit: u64,
+    /// Seconds connecting to the origin may take.
+    #[serde(default = "default_connect_timeout")]
+    pub connect_timeout: u32,
+    /// Seconds the origin may take to start answering.
+    #[serde(default = "default_first_byte_timeout")]
+    pub first_byte_timeout: u32,
+    /// Seconds the origin's body may pause.
+    #[serde(default = "default_between_bytes_timeout")]
+    pub between_bytes_timeout: u32,
+    /// Seconds the whole fetch, body included, may take.
+    #[serde(default = "default_total_timeout")]
+    pub total_timeout: u32,
+}
+
+fn default_memory_limit() -> u64 {
+    128 << 20
+}
+fn default_connect_timeout() -> u32 {
+    5
+}
+fn default_first_byte_timeout() -> u32 {
+    15
+}
+fn default_between_bytes_timeout() -> u32 {
+    10
+}
+fn default_total_timeout() -> u32 {
+    30
 }
 
 fn default_max_input_bytes() -> u64 {
@@ -100,6 +136,10 @@ pub struct Settings {
     pub allowed_widths: Vec<u32>,
     /// Snap (or refuse) widths that are not allowed.
     pub snap_widths: bool,
+    /// Linear memory a request may use.
+    pub memory_limit: u64,
+    /// Deadlines for origin fetches.
+    pub timeouts: Timeouts,
 }
 
 /// A `500` naming the key an operator must fix (never its value).
@@ -160,6 +200,19 @@ impl Settings {
                 "must be above 0",
             ));
         }
+        if config.memory_limit < MIN_MEMORY_LIMIT {
+            return Err(misconfigured(
+                "MEMORY_LIMIT",
+                "must be at least 16777216 (16 MiB)",
+            ));
+        }
+        let timeouts = Timeouts::from_seconds(
+            config.connect_timeout,
+            config.first_byte_timeout,
+            config.between_bytes_timeout,
+            config.total_timeout,
+        )
+        .map_err(|key| misconfigured(key, "must be from 1 to 3600 seconds"))?;
         let mut allowed_widths = config.allowed_widths;
         allowed_widths.sort_unstable();
         allowed_widths.dedup();
@@ -210,6 +263,8 @@ impl Settings {
             only_presets: config.only_presets,
             allowed_widths,
             snap_widths: config.snap_widths,
+            memory_limit: config.memory_limit,
+            timeouts,
         };
         // A preset that a request could never use is the operator's mistake.
         for name in settings.presets.keys() {
@@ -255,6 +310,8 @@ mod tests {
         assert_eq!((s.max_width, s.max_height, s.quality), (4096, 4096, 80));
         assert_eq!(s.default_format, FormatChoice::Auto);
         assert!(!s.allow_upload && !s.only_presets && s.snap_widths);
+        assert_eq!(s.memory_limit, 128 << 20);
+        assert_eq!(s.timeouts.total, std::time::Duration::from_secs(30));
     }
 
     #[test]
@@ -283,6 +340,9 @@ mod tests {
             ("PRESETS", r#"{"x": {"colour": "red"}}"#),
             ("PRESETS", "not json"),
             ("DEFAULT_FORMAT", "gif"),
+            ("MEMORY_LIMIT", "1000"),
+            ("TOTAL_TIMEOUT", "0"),
+            ("BETWEEN_BYTES_TIMEOUT", "4000"),
         ] {
             let e = Settings::from_vars(&[origin, bad]).unwrap_err();
             assert_eq!(e.status(), 500, "{bad:?}");

@@ -41,6 +41,40 @@ pub struct Config {
     /// `Cache-Control: public, max-age=<CACHE_TTL>` on pages; unset, the
     /// origin's `Cache-Control` is passed on.
     pub cache_ttl: Option<u32>,
+    /// What happens to files passed through from the origin that a browser
+    /// could run (HTML, SVG, XML).
+    #[serde(default)]
+    pub active_content: ActiveContent,
+    /// Linear memory the component may use, in bytes: each render is
+    /// checked against it before parsing.
+    #[serde(default = "default_memory_limit")]
+    pub memory_limit: u64,
+    /// Seconds connecting to the origin may take.
+    #[serde(default = "default_connect_timeout")]
+    pub connect_timeout: u32,
+    /// Seconds the origin may take to start answering.
+    #[serde(default = "default_first_byte_timeout")]
+    pub first_byte_timeout: u32,
+    /// Seconds the origin's body may pause.
+    #[serde(default = "default_between_bytes_timeout")]
+    pub between_bytes_timeout: u32,
+    /// Seconds one origin fetch, body included, may take.
+    #[serde(default = "default_total_timeout")]
+    pub total_timeout: u32,
+}
+
+/// The policy for files passed through from the origin unchanged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActiveContent {
+    /// Sent with `Content-Security-Policy: sandbox` (and `nosniff`): a
+    /// browser shows them, but as from an opaque origin with no script.
+    #[default]
+    Sandbox,
+    /// HTML, SVG and XML files, and files without a type, answer `403`.
+    Refuse,
+    /// Sent as the origin sends them, with `nosniff` (trusted origins only).
+    Allow,
 }
 
 /// The Markdown dialect.
@@ -92,4 +126,24 @@ fn default_max_input_bytes() -> usize {
 
 fn default_max_redirects() -> u32 {
     3
+}
+
+fn default_memory_limit() -> u64 {
+    128 << 20
+}
+
+fn default_connect_timeout() -> u32 {
+    5
+}
+
+fn default_first_byte_timeout() -> u32 {
+    15
+}
+
+fn default_between_bytes_timeout() -> u32 {
+    10
+}
+
+fn default_total_timeout() -> u32 {
+    30
 }

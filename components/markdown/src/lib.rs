@@ -5,6 +5,7 @@
 //! modules of their own with native unit tests; `handler` ties them to HTTP.
 #![deny(unsafe_code)]
 
+pub mod budget;
 pub mod config;
 pub mod etag;
 pub mod negotiate;
@@ -15,6 +16,7 @@ pub mod paths;
 pub mod render;
 pub mod sanitize;
 pub mod tagfilter;
+pub mod timeouts;
 
 // The export only links into a wasm component (its names are WIT names).
 #[cfg(target_arch = "wasm32")]

@@ -1,10 +1,10 @@
 //! Fetching from the origin, following its redirects only to its own host.
 
-use std::time::Duration;
-
 use edgekit::http::{HeaderMap, Request, StatusCode, header};
-use edgekit::{FetchError, FetchOptions, Response, fetch_with};
+use edgekit::{FetchError, Response, fetch_with};
 use url::Url;
+
+use crate::timeouts::{Deadline, Timeouts};
 
 /// Why the origin gave no usable response.
 #[derive(Debug)]
@@ -19,6 +19,8 @@ pub enum OriginError {
     TooManyRedirects(u32),
     /// A redirect without a usable `Location`.
     BadRedirect,
+    /// The fetch took longer than `TOTAL_TIMEOUT`.
+    TooSlow,
 }
 
 impl OriginError {
@@ -26,6 +28,7 @@ impl OriginError {
     pub fn status(&self) -> StatusCode {
         match self {
             OriginError::Unreachable(e) => e.status(),
+            OriginError::TooSlow => StatusCode::GATEWAY_TIMEOUT,
             _ => StatusCode::BAD_GATEWAY,
         }
     }
@@ -39,6 +42,7 @@ impl std::fmt::Display for OriginError {
             OriginError::Loop(to) => write!(f, "redirect loop at {to}"),
             OriginError::TooManyRedirects(n) => write!(f, "more than {n} redirects"),
             OriginError::BadRedirect => write!(f, "redirect without a valid Location"),
+            OriginError::TooSlow => write!(f, "over the total timeout"),
         }
     }
 }
@@ -49,24 +53,20 @@ pub struct Fetched {
     pub response: Response,
     /// The URL after redirects.
     pub url: Url,
-}
-
-/// Timeouts for origin requests: an edge request should fail fast.
-fn options() -> FetchOptions {
-    FetchOptions::new()
-        .connect_timeout(Duration::from_secs(5))
-        .first_byte_timeout(Duration::from_secs(15))
-        .between_bytes_timeout(Duration::from_secs(15))
+    /// When reading the body must have finished.
+    pub deadline: Deadline,
 }
 
 /// `GET url` with `headers`, following up to `max_redirects` redirects as
-/// long as each stays on `origin`'s host and port.
+/// long as each stays on `origin`'s host and port, all within `timeouts`.
 pub async fn get(
     origin: &Url,
     url: Url,
     headers: &HeaderMap,
     max_redirects: u32,
+    timeouts: &Timeouts,
 ) -> Result<Fetched, OriginError> {
+    let deadline = timeouts.start();
     let mut visited = vec![url.clone()];
     let mut url = url;
     loop {
@@ -77,11 +77,18 @@ pub async fn get(
         let request = request
             .body(())
             .map_err(|_| OriginError::OffOrigin(url.to_string()))?;
-        let response = fetch_with(request, &options())
+        let response = fetch_with(request, &timeouts.fetch_options())
             .await
             .map_err(OriginError::Unreachable)?;
+        if deadline.check().is_err() {
+            return Err(OriginError::TooSlow);
+        }
         if !response.status().is_redirection() || response.status() == StatusCode::NOT_MODIFIED {
-            return Ok(Fetched { response, url });
+            return Ok(Fetched {
+                response,
+                url,
+                deadline,
+            });
         }
         let next = next_url(&url, response.headers().get(header::LOCATION))?;
         if !same_origin(origin, &next) {

@@ -51,22 +51,99 @@ pub fn is_markdown_type(content_type: &str) -> bool {
     essence.eq_ignore_ascii_case("text/markdown") || essence.eq_ignore_ascii_case("text/x-markdown")
 }
 
-/// Whether a path is one the component refuses to pass to the origin: dot
-/// segments (`..` could climb out of the origin's prefix once a server
-/// normalises them) and encoded slashes or backslashes.
+/// Whether a passed-through file of `content_type` is one a browser could
+/// run script in when opened as a page: HTML, SVG, XML of any kind, or no
+/// type at all (which a browser may sniff as HTML).
 ///
 /// ```
-/// assert!(markdown::paths::is_unsafe("/a/../secret"));
-/// assert!(markdown::paths::is_unsafe("/a/%2e%2e/secret"));
-/// assert!(!markdown::paths::is_unsafe("/a/b.md"));
+/// use markdown::paths::is_active_type;
+/// assert!(is_active_type(Some("image/svg+xml")));
+/// assert!(is_active_type(None));
+/// assert!(!is_active_type(Some("image/png")));
+/// ```
+pub fn is_active_type(content_type: Option<&str>) -> bool {
+    let essence = content_type
+        .and_then(|t| t.split(';').next())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence.is_empty()
+        || matches!(
+            essence.as_str(),
+            "text/html" | "application/xhtml+xml" | "text/xml" | "application/xml" | "text/xsl"
+        )
+        || essence.ends_with("+xml")
+}
+
+/// How many times a path is percent-decoded when looking for what a server
+/// might see: a proxy or framework in front of the origin may decode once
+/// more than the origin itself (`%252e` → `%2e` → `.`).
+const DECODINGS: usize = 3;
+
+/// Whether `path` is unsafe to append to the origin's path: after each of
+/// up to three rounds of percent-decoding, it has a `.` or `..` segment, a
+/// backslash (a separator to Windows servers), an encoded `/`, a byte
+/// below space, or bytes that are not UTF-8 (overlong forms such as
+/// `%c0%af` are read as `/` by some servers).
+///
+/// ```
+/// use markdown::paths::is_unsafe;
+/// assert!(is_unsafe("/..%5csecret.jpg"));
+/// assert!(is_unsafe("/%252e%252e/secret.jpg"));
+/// assert!(!is_unsafe("/photos/cat%20on%20mat.jpg"));
 /// ```
 pub fn is_unsafe(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.contains("%2f") || lower.contains("%5c") || lower.contains('\\') || {
-        lower
-            .split('/')
-            .any(|segment| matches!(segment.replace("%2e", ".").as_str(), "." | ".."))
+    if !path.starts_with('/') {
+        return true;
     }
+    let mut current = path.as_bytes().to_vec();
+    for _ in 0..DECODINGS {
+        if has_unsafe_segment(&current) {
+            return true;
+        }
+        let decoded = percent_decode(&current);
+        // A `/` that appears only by decoding was an encoded separator.
+        let slashes = |bytes: &[u8]| bytes.iter().filter(|&&b| b == b'/').count();
+        if slashes(&decoded) != slashes(&current) || std::str::from_utf8(&decoded).is_err() {
+            return true;
+        }
+        if decoded == current {
+            return false;
+        }
+        current = decoded;
+    }
+    // Still encoded after three rounds: nobody needs that.
+    true
+}
+
+fn has_unsafe_segment(path: &[u8]) -> bool {
+    path.iter().any(|&b| b == b'\\' || b < 0x20 || b == 0x7F)
+        || path
+            .split(|&b| b == b'/')
+            .any(|segment| segment == b"." || segment == b"..")
+}
+
+/// One round of percent-decoding; a `%` not followed by two hex digits
+/// stays as it is.
+fn percent_decode(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -96,7 +173,18 @@ mod tests {
 
     #[test]
     fn dot_segments_and_encoded_separators_are_unsafe() {
-        for path in ["/..", "/./a", "/a/%2E%2E/b", "/a%2fb", "/a\\b", "/a/.%2e/b"] {
+        for path in [
+            "/..",
+            "/./a",
+            "/a/%2E%2E/b",
+            "/a%2fb",
+            "/a\\b",
+            "/a/.%2e/b",
+            "/..%5csecret.md",
+            "/%252e%252e/secret.md",
+            "/%c0%ae%c0%ae/secret.md",
+            "/a%00.md",
+        ] {
             assert!(is_unsafe(path), "{path}");
         }
         for path in ["/", "/a.b/c..d", "/.well-known/x", "/a/...md"] {

@@ -3,6 +3,7 @@
 use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, Options, format_html, parse_document};
 
+use crate::budget::{Budget, CappedHtml, TooComplex};
 use crate::config::{Flavor, RawHtml};
 use crate::sanitize::Sanitizer;
 use crate::{nesting, tagfilter};
@@ -131,21 +132,46 @@ impl Renderer {
         }
     }
 
-    /// Renders `markdown` into an HTML fragment.
+    /// Renders `markdown` into an HTML fragment, with no memory budget
+    /// (for trusted input: the spec tests, benchmarks).
     pub fn render(&self, markdown: &str) -> Rendered {
-        let (formatted, title) = self.format(markdown);
-        let html = match formatted {
-            Formatted::Final(html) => html,
-            Formatted::ToSanitize(html, sanitizer) => sanitizer.clean(&html),
-        };
-        Rendered { html, title }
+        let unlimited = Budget::of(u64::MAX);
+        match self.render_within(markdown, &unlimited) {
+            Ok(rendered) => rendered,
+            Err(_) => Rendered {
+                html: String::new(),
+                title: None,
+            },
+        }
     }
 
-    /// Parses and formats `markdown`, and returns its first heading's text.
-    /// The syntax tree lives only in here: it is freed before the sanitizer
-    /// builds its own tree of the output, so the two never take memory at
-    /// the same time (together they are ~80 times the Markdown's size).
-    fn format<'s>(&'s self, markdown: &str) -> (Formatted<'s>, Option<String>) {
+    /// Renders `markdown` into an HTML fragment within `budget`: a
+    /// document whose syntax tree could pass it is refused before it is
+    /// parsed, and HTML past it is refused as it is written.
+    pub fn render_within(&self, markdown: &str, budget: &Budget) -> Result<Rendered, TooComplex> {
+        let tree = budget.check_source(markdown)?;
+        let (formatted, title) = self.format(markdown, budget.output_cap(tree))?;
+        let html = match formatted {
+            Formatted::Final(html) => html,
+            Formatted::ToSanitize(html, sanitizer) => {
+                if html.len() > budget.sanitizer_cap() {
+                    return Err(TooComplex::Output);
+                }
+                sanitizer.clean(&html)
+            }
+        };
+        Ok(Rendered { html, title })
+    }
+
+    /// Parses and formats `markdown` (at most `cap` bytes of HTML), and
+    /// returns its first heading's text. The syntax tree lives only in
+    /// here: it is freed before the sanitizer builds its own tree of the
+    /// output, so the two never take memory at the same time.
+    fn format<'s>(
+        &'s self,
+        markdown: &str,
+        cap: usize,
+    ) -> Result<(Formatted<'s>, Option<String>), TooComplex> {
         let arena = Arena::new();
         let root = parse_document(&arena, markdown, &self.options);
         let mut title = None;
@@ -173,19 +199,20 @@ impl Renderer {
             // Without raw HTML, Comrak's own safe output is already what the
             // sanitizer would keep: dangerous URLs emptied, nothing else to
             // remove. The sanitizer's HTML parser is the slow part.
-            Some(_) if !has_raw_html => Formatted::Final(format(root, &self.safe_options)),
+            Some(_) if !has_raw_html => Formatted::Final(format(root, &self.safe_options, cap)?),
             Some(sanitizer) => {
-                let html = format(root, &self.options);
+                let html = format(root, &self.options, cap)?;
                 if nesting::max_depth(&html) <= MAX_SANITIZED_DEPTH {
                     Formatted::ToSanitize(html, sanitizer)
                 } else {
-                    Formatted::Final(format(root, &self.safe_options))
+                    drop(html);
+                    Formatted::Final(format(root, &self.safe_options, cap)?)
                 }
             }
-            None => Formatted::Final(format(root, &self.options)),
+            None => Formatted::Final(format(root, &self.options, cap)?),
         };
         let title = title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-        (formatted, title)
+        Ok((formatted, title))
     }
 }
 
@@ -195,12 +222,14 @@ enum Formatted<'s> {
     ToSanitize(String, &'s Sanitizer),
 }
 
-/// The HTML for a parsed document.
-fn format<'a>(root: &'a AstNode<'a>, options: &Options) -> String {
-    let mut html = String::new();
-    // Writing into a String cannot fail.
-    let _ = format_html(root, options, &mut html);
-    html
+/// The HTML for a parsed document, if it fits in `cap` bytes.
+fn format<'a>(root: &'a AstNode<'a>, options: &Options, cap: usize) -> Result<String, TooComplex> {
+    let mut out = CappedHtml::new(cap);
+    // The only write that fails is one past the cap.
+    match format_html(root, options, &mut out) {
+        Ok(()) if !out.overflowed => Ok(out.html),
+        _ => Err(TooComplex::Output),
+    }
 }
 
 #[cfg(test)]
@@ -279,6 +308,34 @@ mod tests {
                 .html
                 .starts_with("&lt;div&gt;&lt;div&gt;")
         );
+    }
+
+    #[test]
+    fn a_budget_refuses_dense_trees_and_long_output() {
+        let renderer = Renderer::new(Flavor::Gfm, RawHtml::Sanitize);
+        let budget = Budget::of(32 << 20);
+        let footnotes = format!("{}\n\n[^a]: x\n", "[^a] ".repeat(100_000));
+        assert_eq!(
+            renderer.render_within(&footnotes, &budget),
+            Err(TooComplex::Nodes)
+        );
+        // The tree fits, with too little left for the HTML: each heading
+        // gets an id and an anchor.
+        let headings = "# a\n".repeat(1000);
+        let tree = budget.check_source(&headings).unwrap();
+        let small = Budget::of(tree + 50_000);
+        assert_eq!(
+            renderer.render_within(&headings, &small),
+            Err(TooComplex::Output)
+        );
+        // Little syntax, much HTML for the sanitizer.
+        let html = format!("<div>{}</div>\n", "words ".repeat(20_000));
+        assert!(renderer.render_within(&html, &budget).is_ok());
+        assert_eq!(
+            renderer.render_within(&html, &Budget::of(2 << 20)),
+            Err(TooComplex::Output)
+        );
+        assert!(renderer.render_within("# Hi", &Budget::of(1 << 20)).is_ok());
     }
 
     #[test]

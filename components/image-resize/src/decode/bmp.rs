@@ -6,7 +6,7 @@ use edgekit::{Error, StatusCode};
 use image::codecs::bmp::BmpDecoder;
 use image::{ColorType, ImageDecoder};
 
-use super::{Decoded, Header, corrupt, within_budget};
+use super::{Decoded, Header, Shrink, Way, corrupt};
 use crate::pixels::Layout;
 
 pub fn header(bytes: &[u8]) -> Result<Header, Error> {
@@ -19,7 +19,29 @@ pub fn header(bytes: &[u8]) -> Result<Header, Error> {
     })
 }
 
-pub fn decode(bytes: &[u8], budget: u64) -> Result<Decoded, Error> {
+/// One way: the decoded samples, and for gray the RGB they become.
+pub fn ways(bytes: &[u8]) -> Result<Vec<Way>, Error> {
+    let decoder = BmpDecoder::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let (width, height) = decoder.dimensions();
+    let alpha = decoder.color_type().has_alpha();
+    let channels = if alpha { 4 } else { 3 };
+    let decoded = decoder.total_bytes();
+    let converted = if matches!(decoder.color_type(), ColorType::Rgb8 | ColorType::Rgba8) {
+        0
+    } else {
+        super::image_bytes(width, height, channels)
+    };
+    Ok(vec![Way {
+        shrink: Shrink::None,
+        size: (width, height),
+        channels,
+        bytes: super::image_bytes(width, height, channels),
+        peak: decoded + converted + (64 << 10),
+        lossy: false,
+    }])
+}
+
+pub fn decode(bytes: &[u8]) -> Result<Decoded, Error> {
     let decoder = BmpDecoder::new(Cursor::new(bytes)).map_err(corrupt)?;
     let (width, height) = decoder.dimensions();
     let layout = match decoder.color_type() {
@@ -34,7 +56,6 @@ pub fn decode(bytes: &[u8], budget: u64) -> Result<Decoded, Error> {
             ));
         }
     };
-    within_budget(decoder.total_bytes(), budget)?;
     let mut data = vec![0u8; decoder.total_bytes() as usize];
     decoder.read_image(&mut data).map_err(corrupt)?;
     Ok(Decoded {

@@ -10,14 +10,26 @@ use edgekit::{Error, StatusCode};
 use jpeg_decoder::{Decoder, PixelFormat};
 
 use super::baseline;
-use super::jpeg_header::JpegHeader;
-use super::{Decoded, Header, corrupt, too_large_to_decode};
+use super::jpeg_header::{self, JpegHeader};
+use super::{Decoded, Header, Shrink, Way, corrupt};
 use crate::pixels::Layout;
+
+/// The most scans a JPEG may have. Decoding costs a pass over every block
+/// per scan: a small progressive file can repeat one scan thousands of
+/// times and take minutes. Encoders write ten or so; 4 for a baseline
+/// image whose components are stored one scan each.
+pub const MAX_SCANS: usize = 64;
 
 pub fn header(bytes: &[u8]) -> Result<Header, Error> {
     let h = JpegHeader::parse(bytes).ok_or_else(|| corrupt("no JPEG frame header"))?;
     if h.width == 0 || h.height == 0 {
         return Err(corrupt("zero-sized JPEG"));
+    }
+    if jpeg_header::count_scans(bytes) > MAX_SCANS {
+        return Err(Error::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("the JPEG has more than {MAX_SCANS} scans"),
+        ));
     }
     Ok(Header {
         width: h.width,
@@ -26,41 +38,50 @@ pub fn header(bytes: &[u8]) -> Result<Header, Error> {
     })
 }
 
-/// The DCT scale divisor (1, 2, 4 or 8): the largest that keeps at least
-/// the detail the output needs, then larger while decoding would not fit
-/// the budget.
-pub fn choose_scale(header: &JpegHeader, reduction: (f64, f64), budget: u64) -> Option<u32> {
+/// The DCT scales (1, 2, 4, 8) from the largest that keeps the detail the
+/// output needs up to 1/8, each with what decoding at it holds: the
+/// decoder's planes, coefficients and output, and the conversion of a gray
+/// or CMYK output to RGB beside it.
+pub fn ways(bytes: &[u8], reduction: (f64, f64)) -> Result<Vec<Way>, Error> {
+    let header = JpegHeader::parse(bytes).ok_or_else(|| corrupt("no JPEG frame header"))?;
     let wanted = reduction.0.min(reduction.1);
-    let mut scale = [8, 4, 2]
+    let first = [8, 4, 2]
         .into_iter()
         .find(|&s| f64::from(s) <= wanted)
         .unwrap_or(1);
-    while header.decode_bytes(scale) > budget {
-        if scale == 8 {
-            return None;
-        }
-        scale *= 2;
-    }
-    Some(scale)
+    let ways = [1, 2, 4, 8]
+        .into_iter()
+        .filter(|&s| s >= first)
+        .map(|scale| {
+            let size = (header.width.div_ceil(scale), header.height.div_ceil(scale));
+            let rgb = super::image_bytes(size.0, size.1, 3);
+            let converted = if header.sampling.len() == 3 { 0 } else { rgb };
+            Way {
+                shrink: Shrink::Scale(scale),
+                size,
+                channels: 3,
+                bytes: rgb,
+                peak: header.decode_bytes(scale) + converted,
+                lossy: true,
+            }
+        })
+        .collect();
+    Ok(ways)
 }
 
-pub fn decode(bytes: &[u8], reduction: (f64, f64), budget: u64) -> Result<Decoded, Error> {
+pub fn decode(bytes: &[u8], way: &Way) -> Result<Decoded, Error> {
+    let Shrink::Scale(scale) = way.shrink else {
+        return Err(corrupt("not a JPEG way"));
+    };
     let header = JpegHeader::parse(bytes).ok_or_else(|| corrupt("no JPEG frame header"))?;
-    let scale = choose_scale(&header, reduction, budget).ok_or_else(|| {
-        too_large_to_decode(if header.progressive {
-            "a progressive JPEG keeps every coefficient while decoding"
-        } else {
-            "even at 1/8 scale"
-        })
-    })?;
-    if let Some((w, h, layout, data)) = baseline::decode(bytes, scale as usize, budget) {
+    if let Some((w, h, layout, data)) = baseline::decode(bytes, scale as usize, way.peak) {
         return Ok(Decoded {
             pixels: layout.into_pixels(w, h, data),
             lossy: true,
         });
     }
     let mut decoder = Decoder::new(Cursor::new(bytes));
-    decoder.set_max_decoding_buffer_size(budget as usize);
+    decoder.set_max_decoding_buffer_size(way.peak as usize);
     let (w, h) = (header.width.div_ceil(scale), header.height.div_ceil(scale));
     let (w, h) = decoder.scale(w as u16, h as u16).map_err(corrupt)?;
     let data = decoder.decode().map_err(corrupt)?;

@@ -79,11 +79,50 @@ impl JpegHeader {
             .sum();
         let block_side = u64::from(8 / scale.clamp(1, 8));
         let planes = blocks * block_side * block_side;
-        let output_samples = if self.sampling.len() == 1 { 1 } else { 3 };
+        let output_samples = match self.sampling.len() {
+            1 => 1,
+            4 => 4,
+            _ => 3,
+        };
         let output = w.div_ceil(u64::from(scale)) * h.div_ceil(u64::from(scale)) * output_samples;
         let coefficients = if self.progressive { blocks * 64 * 2 } else { 0 };
         planes + output + coefficients
     }
+}
+
+/// How many scans (SOS segments) `bytes` has, counted without decoding:
+/// segments are skipped by their length, and entropy-coded data by its
+/// byte stuffing (inside it, `FF` is followed only by `00` or a restart
+/// marker). Counting stops at the end of the data or at EOI.
+pub fn count_scans(bytes: &[u8]) -> usize {
+    let mut scans = 0;
+    let mut at = 2;
+    while at + 1 < bytes.len() {
+        if bytes[at] != 0xFF {
+            at += 1;
+            continue;
+        }
+        let marker = bytes[at + 1];
+        match marker {
+            // Fill bytes, stuffed zeros inside scan data, restart markers.
+            0xFF => at += 1,
+            0x00 | 0xD0..=0xD7 | 0x01 => at += 2,
+            0xD9 => break,
+            _ => {
+                let Some(len) = bytes.get(at + 2..at + 4) else {
+                    break;
+                };
+                let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+                if marker == 0xDA {
+                    scans += 1;
+                }
+                // The next marker search starts after the segment; scan data
+                // that follows an SOS is walked byte by byte.
+                at += 2 + len.max(2);
+            }
+        }
+    }
+    scans
 }
 
 /// Parses a start-of-frame segment: precision, height, width, components.
@@ -154,6 +193,21 @@ mod tests {
         assert_eq!(JpegHeader::parse(&full[..30]), None);
         assert_eq!(JpegHeader::parse(b"\x89PNG"), None);
         assert_eq!(JpegHeader::parse(b""), None);
+    }
+
+    #[test]
+    fn scans_are_counted_past_their_entropy_coded_data() {
+        let mut file = jpeg(0xC2, 16, 16, 1);
+        // The header ends with an SOS (its length, 2, and no body): add
+        // entropy-coded data with a stuffed FF and a restart marker, then
+        // two more scans and EOI.
+        file.extend([0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56]);
+        for _ in 0..2 {
+            file.extend([0xFF, 0xDA, 0, 3, 0x01, 0xFF, 0x00, 0x99]);
+        }
+        file.extend([0xFF, 0xD9, 0xFF, 0xDA, 0, 2]);
+        assert_eq!(count_scans(&file), 3);
+        assert_eq!(count_scans(b"\xFF\xD8"), 0);
     }
 
     #[test]

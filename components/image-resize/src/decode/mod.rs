@@ -15,21 +15,6 @@ use edgekit::{Error, StatusCode};
 use crate::pixels::Pixels;
 use crate::sniff::InputFormat;
 
-/// Bytes a decoder may hold for pixels at once. With the source (up to
-/// `MAX_INPUT_BYTES`) and the resize and encode buffers that follow, this
-/// keeps a request within 128 MiB of linear memory.
-pub const BUDGET: u64 = 48 << 20;
-
-/// What the source and the decoder together may hold: a source so large
-/// that it leaves less than [`BUDGET`] gets a smaller budget (more
-/// shrinking, or a `413`) instead of running out of memory.
-const WITH_SOURCE: u64 = 96 << 20;
-
-/// The decoding budget left beside a source of `source_len` bytes.
-pub fn budget(source_len: usize) -> u64 {
-    BUDGET.min(WITH_SOURCE.saturating_sub(source_len as u64))
-}
-
 /// What a source's header says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
@@ -50,19 +35,51 @@ pub struct Decoded {
     pub lossy: bool,
 }
 
-/// A `422` for data that claims to be an image but does not decode.
+/// One way to decode a source: how far the decoder shrinks, what it
+/// leaves, and the most it holds while decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Way {
+    /// The shrink, in the format's own terms.
+    pub shrink: Shrink,
+    /// The decoded image's size (as stored).
+    pub size: (u32, u32),
+    /// Samples per pixel of the decoded image: 3 (RGB) or 4 (RGBA).
+    pub channels: u64,
+    /// Bytes the decoded image is held in (its capacity).
+    pub bytes: u64,
+    /// The most bytes the decoder holds at once, the image included.
+    pub peak: u64,
+    /// Whether the source is lossily compressed (known from its header).
+    pub lossy: bool,
+}
+
+/// How a decoder shrinks while decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shrink {
+    /// Decoded at full size.
+    None,
+    /// JPEG: decoded at 1/n (1, 2, 4 or 8) in the DCT domain.
+    Scale(u32),
+    /// PNG: each block of this many pixels across and down averaged to one
+    /// as rows arrive.
+    Blocks(u32, u32),
+}
+
+/// A `422` for data that claims to be an image but does not decode. The
+/// decoder's own words stay out of the answer.
 pub fn corrupt(cause: impl std::fmt::Display) -> Error {
     Error::new(
         StatusCode::UNPROCESSABLE_ENTITY,
-        format!("the image could not be decoded (corrupt or truncated): {cause}"),
+        "the image could not be decoded (corrupt or truncated)",
     )
+    .with_cause(cause.to_string())
 }
 
-/// A `413` for an image whose pixels cannot be decoded within memory.
+/// A `413` for an image that cannot be rendered within the memory limit.
 pub fn too_large_to_decode(what: &str) -> Error {
     Error::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        format!("the image is too large to decode within the memory limit ({what})"),
+        format!("the image is too large to process within the memory limit ({what})"),
     )
 }
 
@@ -77,43 +94,41 @@ pub fn header(bytes: &[u8], format: InputFormat) -> Result<Header, Error> {
     }
 }
 
-/// Decodes `bytes`, allowed to shrink by up to `reduction` (stored axes)
-/// where the format can do so cheaply while decoding.
-pub fn decode(
+/// The ways `bytes` can be decoded, the least shrunk first, when the
+/// output allows shrinking by `reduction` (stored axes) without losing
+/// detail. Formats that cannot shrink while decoding have one way.
+pub fn ways(
     bytes: &[u8],
     format: InputFormat,
     header: &Header,
     reduction: (f64, f64),
-) -> Result<Decoded, Error> {
-    let budget = budget(bytes.len());
+) -> Result<Vec<Way>, Error> {
     match format {
-        InputFormat::Jpeg => jpeg::decode(bytes, reduction, budget),
-        InputFormat::Png => png::decode(bytes, header, reduction, budget),
-        InputFormat::Gif => gif::decode(bytes, budget),
-        InputFormat::WebP => webp::decode(bytes, budget),
-        InputFormat::Bmp => bmp::decode(bytes, budget),
+        InputFormat::Jpeg => jpeg::ways(bytes, reduction),
+        InputFormat::Png => png::ways(bytes, header, reduction),
+        InputFormat::Gif => gif::ways(bytes),
+        InputFormat::WebP => webp::ways(bytes),
+        InputFormat::Bmp => bmp::ways(bytes),
     }
 }
 
-/// Checks that a whole decoded image of `bytes` fits `budget`.
-fn within_budget(bytes: u64, budget: u64) -> Result<(), Error> {
-    match bytes <= budget {
-        true => Ok(()),
-        false => Err(too_large_to_decode(
-            "formats without shrink-on-load are decoded whole",
-        )),
+/// Decodes `bytes` the `way` chosen from [`ways`].
+pub fn decode(
+    bytes: &[u8],
+    format: InputFormat,
+    header: &Header,
+    way: &Way,
+) -> Result<Decoded, Error> {
+    match format {
+        InputFormat::Jpeg => jpeg::decode(bytes, way),
+        InputFormat::Png => png::decode(bytes, header, way),
+        InputFormat::Gif => gif::decode(bytes),
+        InputFormat::WebP => webp::decode(bytes),
+        InputFormat::Bmp => bmp::decode(bytes),
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn large_sources_leave_less_to_decode_into() {
-        assert_eq!(budget(1 << 20), BUDGET);
-        assert_eq!(budget(25 << 20), BUDGET);
-        assert_eq!(budget(80 << 20), 16 << 20);
-        assert_eq!(budget(200 << 20), 0);
-    }
+/// A whole image of `width` x `height` with `channels` samples, in bytes.
+fn image_bytes(width: u32, height: u32, channels: u64) -> u64 {
+    u64::from(width) * u64::from(height) * channels
 }

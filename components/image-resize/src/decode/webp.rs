@@ -6,7 +6,7 @@ use std::io::Cursor;
 use edgekit::Error;
 use image_webp::WebPDecoder;
 
-use super::{Decoded, Header, corrupt, within_budget};
+use super::{Decoded, Header, Shrink, Way, corrupt};
 use crate::orientation;
 use crate::pixels::Layout;
 
@@ -25,13 +25,34 @@ pub fn header(bytes: &[u8]) -> Result<Header, Error> {
     })
 }
 
-pub fn decode(bytes: &[u8], budget: u64) -> Result<Decoded, Error> {
+/// One way: the output buffer, and beside it the decoder's own frame (the
+/// lossy decoder's YUV planes or the lossless decoder's ARGB, at most four
+/// bytes a pixel), and for an animation the canvas the frame is drawn on.
+pub fn ways(bytes: &[u8]) -> Result<Vec<Way>, Error> {
+    let mut decoder = WebPDecoder::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let (width, height) = decoder.dimensions();
+    let output = decoder
+        .output_buffer_size()
+        .ok_or_else(|| corrupt("size overflows"))? as u64;
+    let channels = if decoder.has_alpha() { 4 } else { 3 };
+    let frame = super::image_bytes(width, height, 4);
+    let canvas = if decoder.is_animated() { frame } else { 0 };
+    Ok(vec![Way {
+        shrink: Shrink::None,
+        size: (width, height),
+        channels,
+        bytes: output,
+        peak: output + frame + canvas + (64 << 10),
+        lossy: decoder.is_lossy(),
+    }])
+}
+
+pub fn decode(bytes: &[u8]) -> Result<Decoded, Error> {
     let mut decoder = WebPDecoder::new(Cursor::new(bytes)).map_err(corrupt)?;
     let (width, height) = decoder.dimensions();
     let size = decoder
         .output_buffer_size()
         .ok_or_else(|| corrupt("size overflows"))?;
-    within_budget(size as u64, budget)?;
     let lossy = decoder.is_lossy();
     let layout = if decoder.has_alpha() {
         Layout::Rgba
