@@ -10,7 +10,7 @@ use edgekit_host::FailureKind;
 use edgekit_tests::faulty::{Fault, FaultyBackend, PartialBody, full};
 use edgekit_tests::hosts::{Answer, BOTH, Running, Under};
 use edgekit_tests::storage::{ACCESS_KEY, BUCKET, SECRET_KEY, Storage};
-use edgekit_tests::{ANON_PROXY, Backend, FETCH, GEO_ROUTER, S3_UPLOADER};
+use edgekit_tests::{ANON_PROXY, Backend, FETCH, GEO_ROUTER, IMAGE_RESIZE, MARKDOWN, S3_UPLOADER};
 
 const TOKEN: &str = "t0ken-for-faults";
 
@@ -136,12 +136,32 @@ struct Front {
     uri: fn(&str) -> String,
     /// What each fault must give.
     expect: fn(Fault) -> Expect,
+    /// What a healthy backend answers (to `200` through the component).
+    healthy: fn() -> Bytes,
+}
+
+fn text_page() -> Bytes {
+    Bytes::from_static(b"healthy")
+}
+
+/// A 4x4 PNG, for image-resize's healthy origin.
+fn tiny_png() -> Bytes {
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbImage::new(4, 4)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    Bytes::from(png.into_inner())
 }
 
 /// Every fault, under both hosts: the exact answer, no trap, and the next
 /// request (to a healthy backend) served normally.
 async fn assert_fault_matrix(front: &Front) {
-    let healthy = Backend::text("healthy").await;
+    let healthy_body = (front.healthy)();
+    let healthy = Backend::start(move |_| {
+        let body = healthy_body.clone();
+        async move { http::Response::new(body) }
+    })
+    .await;
     let healthy_url = format!("http://{}/", healthy.addr);
     for fault in FAULTS {
         let backend = FaultyBackend::start(fault).await;
@@ -216,6 +236,7 @@ async fn examples_fetch_answers_each_backend_fault() {
         uri: |_| "/".to_owned(),
         // It reads both answers whole before it answers.
         expect: |_| Expect::Status(502),
+        healthy: text_page,
     })
     .await;
 }
@@ -239,6 +260,7 @@ async fn anon_proxy_answers_each_target_fault() {
             Fault::ResetMidBody | Fault::StallMidBody => Expect::CutOff,
             _ => Expect::Status(502),
         },
+        healthy: text_page,
     })
     .await;
 }
@@ -261,6 +283,7 @@ async fn geo_router_proxy_answers_each_site_fault() {
             // A site that is down, slow or broken counts as down.
             _ => Expect::Status(502),
         },
+        healthy: text_page,
     })
     .await;
 }
@@ -393,4 +416,57 @@ async fn anon_proxy_a_client_that_leaves_mid_download() {
             .await;
         assert_eq!(small.status(), 200, "{under:?}: the next request");
     }
+}
+
+/// The origin timeouts of image-resize and markdown, shortened for tests.
+fn quick_timeouts() -> [(&'static str, String); 4] {
+    [
+        ("CONNECT_TIMEOUT", "1".to_owned()),
+        ("FIRST_BYTE_TIMEOUT", "1".to_owned()),
+        ("BETWEEN_BYTES_TIMEOUT", "1".to_owned()),
+        ("TOTAL_TIMEOUT", "5".to_owned()),
+    ]
+}
+
+/// Both read the origin's answer whole before they answer: a broken origin
+/// is a `502`, a slow one a `504`.
+fn whole_reader(fault: Fault) -> Expect {
+    match fault {
+        Fault::StallBeforeHead | Fault::StallMidBody => Expect::Status(504),
+        _ => Expect::Status(502),
+    }
+}
+
+#[tokio::test]
+async fn image_resize_answers_each_origin_fault() {
+    assert_fault_matrix(&Front {
+        name: "image-resize",
+        wasm: IMAGE_RESIZE,
+        env: |url| {
+            let mut env = vec![("ORIGIN", url.to_owned())];
+            env.extend(quick_timeouts());
+            env
+        },
+        uri: |_| "/photo.png?w=2".to_owned(),
+        expect: whole_reader,
+        healthy: tiny_png,
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn markdown_answers_each_origin_fault() {
+    assert_fault_matrix(&Front {
+        name: "markdown",
+        wasm: MARKDOWN,
+        env: |url| {
+            let mut env = vec![("ORIGIN", url.to_owned())];
+            env.extend(quick_timeouts());
+            env
+        },
+        uri: |_| "/guide.md".to_owned(),
+        expect: whole_reader,
+        healthy: text_page,
+    })
+    .await;
 }
