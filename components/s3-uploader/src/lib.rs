@@ -91,3 +91,6 @@ fn load() -> Result<Settings, Error> {
         )
     })
 }
+
+#[doc(hidden)]
+pub mod fuzzing;
