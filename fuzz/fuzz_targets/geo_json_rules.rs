@@ -14,6 +14,7 @@ use libfuzzer_sys::fuzz_target;
 // The reader is private to the component (a `cdylib` only): its one
 // self-contained file is compiled here as it is there.
 #[path = "../../components/geo-router/src/json.rs"]
+#[rustfmt::skip]
 #[allow(dead_code)]
 mod json;
 
@@ -47,7 +48,10 @@ fn reader(text: &str) {
         }
         (Ok(a), Err(e)) => {
             // serde_json refuses numbers out of f64's range; nothing else.
-            assert!(e.to_string().contains("number out of range"), "{e} for {a:?}");
+            assert!(
+                e.to_string().contains("number out of range"),
+                "{e} for {a:?}"
+            );
         }
         (Err(e), Ok(b)) => assert!(depth(b) > MAX_DEPTH, "{e} for {b}"),
         (Err(_), Err(_)) => {}
@@ -65,7 +69,8 @@ fn same(a: &Json, b: &serde_json::Value) -> bool {
         }
         (Json::Object(x), V::Object(y)) => {
             x.len() == y.len()
-                && x.iter().all(|(k, v)| y.get(k.as_ref()).is_some_and(|w| same(v, w)))
+                && x.iter()
+                    .all(|(k, v)| y.get(k.as_ref()).is_some_and(|w| same(v, w)))
         }
         _ => false,
     }
@@ -77,8 +82,7 @@ fn has_duplicates(value: &Json) -> bool {
         Json::Object(members) => {
             let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_ref()).collect();
             keys.sort_unstable();
-            keys.windows(2).any(|w| w[0] == w[1])
-                || members.iter().any(|(_, v)| has_duplicates(v))
+            keys.windows(2).any(|w| w[0] == w[1]) || members.iter().any(|(_, v)| has_duplicates(v))
         }
         _ => false,
     }
@@ -136,6 +140,9 @@ fn values(text: &str) {
     }
     if let Ok(origin) = Origin::parse(text) {
         let url = origin.url_for("/a?b=c");
-        assert!(url.starts_with("http://") || url.starts_with("https://"), "{url}");
+        assert!(
+            url.starts_with("http://") || url.starts_with("https://"),
+            "{url}"
+        );
     }
 }

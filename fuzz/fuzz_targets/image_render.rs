@@ -26,7 +26,10 @@ const SETTINGS: [&[(&str, &str)]; 3] = [
     &[
         ("ORIGIN", "https://o.example"),
         ("ONLY_PRESETS", "true"),
-        ("PRESETS", r#"{"thumb":{"w":64,"h":64,"fit":"pad","bg":"ff000080"}}"#),
+        (
+            "PRESETS",
+            r#"{"thumb":{"w":64,"h":64,"fit":"pad","bg":"ff000080"}}"#,
+        ),
     ],
 ];
 
@@ -66,7 +69,12 @@ fuzz_target!(|data: &[u8]| {
             assert!(!out.bytes.is_empty());
             assert!(out.size.0 >= 1 && out.size.1 >= 1);
             if let Some(w) = transform.width {
-                assert!(out.size.0 <= w, "{:?} for {}", out.size, transform.cache_key());
+                assert!(
+                    out.size.0 <= w,
+                    "{:?} for {}",
+                    out.size,
+                    transform.cache_key()
+                );
             }
         }
         Err(e) => {

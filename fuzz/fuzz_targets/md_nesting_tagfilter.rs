@@ -7,7 +7,15 @@ use markdown::nesting::max_depth;
 use markdown::tagfilter::filter;
 
 const FILTERED: [&str; 9] = [
-    "title", "textarea", "style", "xmp", "iframe", "noembed", "noframes", "script", "plaintext",
+    "title",
+    "textarea",
+    "style",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "script",
+    "plaintext",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -30,7 +38,10 @@ fuzz_target!(|data: &[u8]| {
         Some(out) => {
             assert!(!opens_filtered(&out), "{out:?} still opens a filtered tag");
             assert!(filter(&out).is_none(), "filtering twice changed {out:?}");
-            assert_eq!(out.len(), html.len() + 3 * (out.matches("&lt;").count() - html.matches("&lt;").count()));
+            assert_eq!(
+                out.len(),
+                html.len() + 3 * (out.matches("&lt;").count() - html.matches("&lt;").count())
+            );
         }
     }
 });

@@ -31,7 +31,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
-    let flavor = if pick & 1 == 0 { Flavor::Gfm } else { Flavor::CommonMark };
+    let flavor = if pick & 1 == 0 {
+        Flavor::Gfm
+    } else {
+        Flavor::CommonMark
+    };
     let mode = MODES[usize::from(pick >> 1) % 3];
     let renderer = if pick & 8 == 0 {
         Renderer::new(flavor, mode)
@@ -42,22 +46,32 @@ fuzz_target!(|data: &[u8]| {
     ALLOC.reset_peak();
     let rendered = renderer.render(text);
     let used = ALLOC.peak() - before;
-    assert!(used <= MEMORY_LIMIT, "{} MiB for {} bytes", used / MIB, text.len());
+    assert!(
+        used <= MEMORY_LIMIT,
+        "{} MiB for {} bytes",
+        used / MIB,
+        text.len()
+    );
     if text.len() >= 1024 {
         let per_byte = used / text.len();
         if per_byte > WORST_PER_BYTE.fetch_max(per_byte, Ordering::Relaxed) {
-            eprintln!("WORST_PER_BYTE {per_byte} ({used} bytes for {})", text.len());
+            eprintln!(
+                "WORST_PER_BYTE {per_byte} ({used} bytes for {})",
+                text.len()
+            );
         }
     }
-    if mode != RawHtml::Allow {
-        if let Some(bad) = active(&rendered.html) {
-            panic!("{mode:?} let active content through: {bad}");
-        }
+    if mode != RawHtml::Allow
+        && let Some(bad) = active(&rendered.html)
+    {
+        panic!("{mode:?} let active content through: {bad}");
     }
 });
 
 /// Elements that run or load active content.
-const ACTIVE: [&str; 8] = ["script", "iframe", "object", "embed", "style", "svg", "math", "base"];
+const ACTIVE: [&str; 8] = [
+    "script", "iframe", "object", "embed", "style", "svg", "math", "base",
+];
 
 /// The first active element, event handler or `javascript:` URL in `html`
 /// (tags read with quoted attribute values skipped over).

@@ -27,14 +27,21 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let host = uri.host().expect("an allowed target has a host");
-    assert_eq!(Some(host), url.host_str(), "the http crate sees another host");
+    assert_eq!(
+        Some(host),
+        url.host_str(),
+        "the http crate sees another host"
+    );
     assert!(!uri.authority().unwrap().as_str().contains('@'));
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     match bare.parse::<IpAddr>() {
         Ok(ip) => assert!(public(ip), "{ip} from {query:?} was allowed"),
         Err(_) => {
             let name = bare.trim_end_matches('.').to_ascii_lowercase();
-            assert!(name != "localhost" && !name.ends_with(".localhost"), "{name}");
+            assert!(
+                name != "localhost" && !name.ends_with(".localhost"),
+                "{name}"
+            );
         }
     }
     // A pattern of the host itself denies it.
@@ -43,7 +50,10 @@ fuzz_target!(|data: &[u8]| {
             denied_hosts: vec![pattern],
             ..Policy::default()
         };
-        assert!(deny.check(&url).is_err(), "DENIED_HOSTS={host} let {url} through");
+        assert!(
+            deny.check(&url).is_err(),
+            "DENIED_HOSTS={host} let {url} through"
+        );
     }
     // Sent back through the proxy by a redirect, it names the same target.
     let token_in = token(query);

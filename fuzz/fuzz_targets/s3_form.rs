@@ -19,15 +19,26 @@ fn read(parts: Vec<Bytes>, boundary: &str) -> Outcome {
     let body = Body::from_stream(futures_lite::stream::iter(items.collect::<Vec<_>>()));
     block_on(async {
         let mut form = Form::new(body, boundary);
-        let (key, head) = until_file(&mut form).await.map_err(|e| (e.status.as_u16(), e.message))?;
+        let (key, head) = until_file(&mut form)
+            .await
+            .map_err(|e| (e.status.as_u16(), e.message))?;
         let mut data = Vec::new();
         let mut field = FileField(&mut form);
-        while let Some(chunk) = field.next_chunk().await.map_err(|e| (e.status.as_u16(), e.message))? {
+        while let Some(chunk) = field
+            .next_chunk()
+            .await
+            .map_err(|e| (e.status.as_u16(), e.message))?
+        {
             assert!(!chunk.is_empty(), "an empty chunk before the end");
             data.extend_from_slice(&chunk);
         }
         // Whatever follows the file part must still parse or fail cleanly.
-        while let Some(_) = form.next_part().await.map_err(|e| (e.status.as_u16(), e.message))? {}
+        while form
+            .next_part()
+            .await
+            .map_err(|e| (e.status.as_u16(), e.message))?
+            .is_some()
+        {}
         Ok((key, head, data))
     })
 }
@@ -53,7 +64,9 @@ fuzz_target!(|data: &[u8]| {
             assert!(key.is_none_or(|k| k.len() <= MAX_FIELD));
             let delimiter = format!("\r\n--{boundary}");
             assert!(
-                !file.windows(delimiter.len()).any(|w| w == delimiter.as_bytes()),
+                !file
+                    .windows(delimiter.len())
+                    .any(|w| w == delimiter.as_bytes()),
                 "the file carries a delimiter"
             );
         }

@@ -50,7 +50,11 @@ fn key(text: &str) {
         }
         let ext = extension(&name);
         assert!(ext.is_empty() || (ext.starts_with('.') && ext.len() <= 11));
-        assert!(ext.bytes().skip(1).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        assert!(
+            ext.bytes()
+                .skip(1)
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        );
     }
 }
 
@@ -61,5 +65,7 @@ fn safe(name: &str) -> bool {
         && !name.starts_with('/')
         && !name.contains('\\')
         && !name.chars().any(char::is_control)
-        && name.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+        && name
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
 }

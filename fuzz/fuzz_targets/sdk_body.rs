@@ -14,7 +14,12 @@ fn body(data: &[u8]) -> Option<(usize, bool, Vec<Bytes>, Vec<u8>)> {
     let (&[hi, lo, fail], rest) = data.split_first_chunk::<3>()?;
     let (sizes, payload) = split_at_byte(rest, 0xff);
     let limit = usize::from(u16::from_be_bytes([hi, lo]) % 4096);
-    Some((limit, fail % 4 == 0, chunks(payload, sizes), payload.to_vec()))
+    Some((
+        limit,
+        fail % 4 == 0,
+        chunks(payload, sizes),
+        payload.to_vec(),
+    ))
 }
 
 fn stream(parts: Vec<Bytes>, fail: bool) -> Body {
@@ -56,7 +61,11 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => assert!(over || fail || direct.is_err(), "{e}"),
     }
     // A buffered body obeys the same cap.
-    let full = block_on(Body::from(Bytes::from(payload.clone())).limit(limit).bytes());
+    let full = block_on(
+        Body::from(Bytes::from(payload.clone()))
+            .limit(limit)
+            .bytes(),
+    );
     assert_eq!(full.is_ok(), !over);
 });
 

@@ -57,7 +57,10 @@ fuzz_target!(|data: &[u8]| {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let _ = load_from::<Full, _>(vars.clone()).map_err(|e| e.to_string());
-    if vars.iter().any(|(k, v)| k.contains(PROBE) || v.contains(PROBE)) {
+    if vars
+        .iter()
+        .any(|(k, v)| k.contains(PROBE) || v.contains(PROBE))
+    {
         return;
     }
     vars.retain(|(k, _)| k != "TOKEN");
