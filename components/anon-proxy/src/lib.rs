@@ -28,3 +28,6 @@ mod uri;
 
 #[cfg(target_arch = "wasm32")]
 mod handler;
+
+#[doc(hidden)]
+pub mod fuzzing;

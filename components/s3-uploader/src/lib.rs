@@ -92,3 +92,6 @@ fn load() -> Result<Settings, Error> {
         )
     })
 }
+
+#[doc(hidden)]
+pub mod fuzzing;
