@@ -1270,7 +1270,7 @@ async fn every_request_stays_within_128_mib_under_wasmtime_serve() {
         ("MAX_INPUT_BYTES", "104857600".to_string()),
     ];
     let server =
-        Server::start_with_args(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
+        Server::start_with(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
     for (uri, statuses) in cases {
         let response = server.send(portable_get(uri)).await;
         let status = response.status().as_u16();
@@ -1297,7 +1297,7 @@ async fn a_jpeg_with_thousands_of_scans_is_refused_at_once() {
     let env = [("ORIGIN", origin.url())];
     let env: Vec<(&str, String)> = env.iter().map(|(k, v)| (*k, v.clone())).collect();
     let server =
-        Server::start_with_args(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
+        Server::start_with(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
     assert_eq!(
         server.send(portable_get("/scans.jpg?w=100")).await.status(),
         422
@@ -1395,7 +1395,7 @@ async fn slow_origins_answer_504_within_the_timeouts() {
             .chain(timeouts.iter().map(|(k, v)| (*k, v.to_string())))
             .collect();
         let server =
-            Server::start_with_args(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
+            Server::start_with(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
         let started = std::time::Instant::now();
         let response = server.send(portable_get("/a.jpg?w=10")).await;
         assert_eq!(response.status(), 504);
@@ -1478,7 +1478,7 @@ async fn faults_answer_fixed_texts_not_the_hosts() {
     // Under wasmtime serve: the origin cut off, and an upload cut off.
     let env = [("ORIGIN", cut.url()), ("ALLOW_UPLOAD", "true".to_string())];
     let server =
-        Server::start_with_args(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
+        Server::start_with(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
     let response = server.send(portable_get("/a.jpg?w=10")).await;
     assert_eq!(response.status(), 502);
     assert!(

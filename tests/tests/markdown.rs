@@ -1070,7 +1070,7 @@ async fn documents_that_would_not_fit_128_mib_are_refused_with_422() {
         );
     }
     let env = vec![("MAX_INPUT_BYTES", "2200000".to_string())];
-    let server = Server::start_with_args(Other::Wasmtime, MARKDOWN, &env, WASMTIME_128_MIB).await;
+    let server = Server::start_with(Other::Wasmtime, MARKDOWN, &env, WASMTIME_128_MIB).await;
     for (name, md) in bombs() {
         let response = server
             .send(portable_post("/render", "text/markdown", md))
@@ -1128,7 +1128,7 @@ async fn slow_origins_answer_504_within_the_timeouts() {
             ("TOTAL_TIMEOUT", "2".to_string()),
         ];
         let server =
-            Server::start_with_args(Other::Wasmtime, MARKDOWN, &env, WASMTIME_128_MIB).await;
+            Server::start_with(Other::Wasmtime, MARKDOWN, &env, WASMTIME_128_MIB).await;
         let started = std::time::Instant::now();
         assert_eq!(server.send(portable_get("/page.md")).await.status(), 504);
         assert!(
@@ -1262,7 +1262,7 @@ async fn faults_answer_fixed_texts_not_the_hosts() {
     assert!(ex.stats.failure.is_none());
     assert_eq!(ex.response.status(), 502);
     let env = vec![("ORIGIN", cut.url())];
-    let server = Server::start_with_args(Other::Wasmtime, MARKDOWN, &env, WASMTIME_128_MIB).await;
+    let server = Server::start_with(Other::Wasmtime, MARKDOWN, &env, WASMTIME_128_MIB).await;
     let response = server.send(portable_get("/page.md")).await;
     assert_eq!(response.status(), 502);
     let raw = send_cut_off(server.addr, "POST /render HTTP/1.1", 1000, b"# Half").await;
