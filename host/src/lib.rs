@@ -40,6 +40,7 @@ pub mod gallery;
 mod host;
 mod keyvalue;
 mod limits;
+pub mod load;
 mod outbound;
 mod request;
 pub mod s3_server;

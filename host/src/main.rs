@@ -42,9 +42,13 @@ struct Bench {
     /// Requests per component for the latency figures.
     #[arg(long, default_value_t = 3000)]
     iterations: usize,
-    /// Seconds of load per component for the throughput figure.
-    #[arg(long, default_value_t = 3)]
-    seconds: u64,
+    /// Seconds of load: per component for `hello`'s throughput figure
+    /// (default 3), per component and host for the load part (default 60).
+    #[arg(long)]
+    seconds: Option<u64>,
+    /// Connections at once in the load part.
+    #[arg(long, default_value_t = 256)]
+    connections: usize,
     /// The edgekit repository (where `examples/` and `benches/` are).
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/.."))]
     repo: PathBuf,
@@ -68,6 +72,9 @@ enum BenchPart {
     ImageResize,
     /// s3-uploader's uploads against a native client, and 100 at once.
     S3Uploader,
+    /// Every ready component under `edgekit serve` and `wasmtime serve`
+    /// with many connections and a limit-breaker beside it.
+    Load,
 }
 
 #[derive(Args)]
@@ -171,6 +178,7 @@ mod anon_proxy_bench;
 mod geo_router_bench;
 mod hello_bench;
 mod image_resize_bench;
+mod load_bench;
 mod markdown_bench;
 mod s3_uploader_bench;
 
@@ -178,7 +186,8 @@ fn run_bench(args: Bench) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let wanted = |part| args.only.is_empty() || args.only.contains(&part);
     if wanted(BenchPart::Hello) {
-        hello_bench::run(&args.repo, args.iterations, args.seconds, &runtime)?;
+        let seconds = args.seconds.unwrap_or(3);
+        hello_bench::run(&args.repo, args.iterations, seconds, &runtime)?;
     }
     if wanted(BenchPart::AnonProxy) {
         anon_proxy_bench::run(&args.repo, &runtime)?;
@@ -194,6 +203,10 @@ fn run_bench(args: Bench) -> anyhow::Result<()> {
     }
     if wanted(BenchPart::S3Uploader) {
         s3_uploader_bench::run(&args.repo, &runtime)?;
+    }
+    if wanted(BenchPart::Load) {
+        let seconds = args.seconds.unwrap_or(60);
+        load_bench::run(&args.repo, seconds, args.connections, &runtime)?;
     }
     Ok(())
 }

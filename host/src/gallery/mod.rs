@@ -16,7 +16,7 @@
 
 mod api;
 mod builtin_demos;
-mod demo_origin;
+pub(crate) mod demo_origin;
 mod demo_s3;
 mod entry;
 mod images;
