@@ -439,6 +439,9 @@ impl HostBuilder {
             Ok(Host {
                 setup: Arc::new(Setup {
                     pre,
+                    slots: Arc::new(tokio::sync::Semaphore::new(
+                        limits.max_concurrency.max(1) as usize
+                    )),
                     limits,
                     env,
                     outbound: Arc::new(outbound),

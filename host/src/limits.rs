@@ -31,7 +31,10 @@ pub struct Limits {
     pub max_outgoing_requests: u32,
     /// Requests that may run at the same time; the pooling allocator reserves
     /// address space for this many instances up front (about 4 GiB of
-    /// virtual, not resident, memory each). Requests beyond it get a 503.
+    /// virtual, not resident, memory each). A request beyond it waits up to
+    /// 100 ms for a slot (an instance is freed a moment after its answer's
+    /// last byte, which a keep-alive client may already have followed with
+    /// its next request), then gets a 503.
     pub max_concurrency: u32,
 }
 

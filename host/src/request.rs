@@ -77,6 +77,9 @@ impl WasiHttpView for State {
 pub(crate) struct Setup {
     pub(crate) pre: ProxyPre<State>,
     pub(crate) limits: Limits,
+    /// One permit per instance slot of the pool ([`Limits::max_concurrency`]),
+    /// held until the request's store is dropped.
+    pub(crate) slots: Arc<tokio::sync::Semaphore>,
     pub(crate) env: Vec<(String, String)>,
     pub(crate) outbound: Arc<Outbound>,
     pub(crate) inherit_stdio: bool,
@@ -292,6 +295,14 @@ impl Setup {
             _ => Scheme::Http,
         };
 
+        // A request waits briefly for a free slot: the pool frees an
+        // instance only when its store is dropped, just after the answer's
+        // last byte went out. Past the wait, instantiation reports the pool
+        // full and the answer is a 503.
+        let slot = tokio::time::timeout(SLOT_WAIT, self.slots.clone().acquire_owned())
+            .await
+            .ok()
+            .and_then(Result::ok);
         let stdout = Capture::default();
         let stderr = Capture::default();
         let mut store = self.new_store(&stdout, &stderr);
@@ -321,6 +332,8 @@ impl Setup {
             };
             let at = Instant::now();
             let state = store.into_data();
+            // The instance went with the store: its slot is free.
+            drop(slot);
             Finished {
                 instantiate,
                 call_started,
@@ -412,6 +425,9 @@ impl Setup {
         store
     }
 }
+
+/// How long a request waits for an instance slot before it is refused.
+const SLOT_WAIT: Duration = Duration::from_millis(100);
 
 /// The page a client gets when the guest could not send a response.
 fn error_response(kind: FailureKind) -> http::Response<ResponseBody> {
