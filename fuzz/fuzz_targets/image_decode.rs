@@ -46,9 +46,17 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let reduction = REDUCTIONS[usize::from(pick) % REDUCTIONS.len()];
+    // As the component does: the least-shrunk way whose planned peak fits
+    // the request's budget, or a refusal before anything is decoded.
+    let Ok(ways) = decode::ways(source, format, &header, reduction) else {
+        return;
+    };
+    let Some(way) = ways.iter().find(|way| way.peak <= REQUEST_BUDGET as u64) else {
+        return;
+    };
     let before = ALLOC.live();
     ALLOC.reset_peak();
-    let decoded = decode::decode(source, format, &header, reduction);
+    let decoded = decode::decode(source, format, &header, way);
     let used = ALLOC.peak() - before;
     assert!(
         used <= REQUEST_BUDGET,
