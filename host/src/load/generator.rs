@@ -185,11 +185,15 @@ mod tests {
 
     #[test]
     fn tallies_add_up() {
-        let mut a = Tally::default();
-        a.answered = 2;
+        let mut a = Tally {
+            answered: 2,
+            ..Tally::default()
+        };
         a.fail("status 503".into());
-        let mut b = Tally::default();
-        b.answered = 3;
+        let mut b = Tally {
+            answered: 3,
+            ..Tally::default()
+        };
         b.fail("status 503".into());
         b.fail("timeout".into());
         a.merge(b);

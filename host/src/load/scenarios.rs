@@ -186,7 +186,11 @@ pub fn limit_breaker(wasms: &Wasms) -> Component {
         env: Vec::new(),
         what: "GET /alloc and /spin in turn → 5xx".into(),
         request: Arc::new(|_: usize, sequence: u64| {
-            let path = if sequence % 2 == 0 { "/alloc" } else { "/spin" };
+            let path = if sequence.is_multiple_of(2) {
+                "/alloc"
+            } else {
+                "/spin"
+            };
             let mut request = http::Request::new(Full::new(Bytes::new()));
             *request.uri_mut() = http::Uri::from_static(path);
             request
