@@ -1269,8 +1269,7 @@ async fn every_request_stays_within_128_mib_under_wasmtime_serve() {
         ("ORIGIN", origin.url()),
         ("MAX_INPUT_BYTES", "104857600".to_string()),
     ];
-    let server =
-        Server::start_with(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
+    let server = Server::start_with(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
     for (uri, statuses) in cases {
         let response = server.send(portable_get(uri)).await;
         let status = response.status().as_u16();
@@ -1296,8 +1295,7 @@ async fn a_jpeg_with_thousands_of_scans_is_refused_at_once() {
     assert_eq!(get(&plain, "/p.jpg?w=100").await.response.status(), 200);
     let env = [("ORIGIN", origin.url())];
     let env: Vec<(&str, String)> = env.iter().map(|(k, v)| (*k, v.clone())).collect();
-    let server =
-        Server::start_with(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
+    let server = Server::start_with(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
     assert_eq!(
         server.send(portable_get("/scans.jpg?w=100")).await.status(),
         422
@@ -1477,8 +1475,7 @@ async fn faults_answer_fixed_texts_not_the_hosts() {
     assert_eq!(ex.response.status(), 200);
     // Under wasmtime serve: the origin cut off, and an upload cut off.
     let env = [("ORIGIN", cut.url()), ("ALLOW_UPLOAD", "true".to_string())];
-    let server =
-        Server::start_with(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
+    let server = Server::start_with(Other::Wasmtime, IMAGE_RESIZE, &env, WASMTIME_128_MIB).await;
     let response = server.send(portable_get("/a.jpg?w=10")).await;
     assert_eq!(response.status(), 502);
     assert!(

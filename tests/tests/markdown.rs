@@ -1127,8 +1127,7 @@ async fn slow_origins_answer_504_within_the_timeouts() {
             ("BETWEEN_BYTES_TIMEOUT", "1".to_string()),
             ("TOTAL_TIMEOUT", "2".to_string()),
         ];
-        let server =
-            Server::start_with(Other::Wasmtime, MARKDOWN, &env, WASMTIME_128_MIB).await;
+        let server = Server::start_with(Other::Wasmtime, MARKDOWN, &env, WASMTIME_128_MIB).await;
         let started = std::time::Instant::now();
         assert_eq!(server.send(portable_get("/page.md")).await.status(), 504);
         assert!(
