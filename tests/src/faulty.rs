@@ -241,6 +241,13 @@ where
         .map_err(|_| "no answer within the stall limit".to_owned())?
 }
 
+/// `http://127.0.0.1:PORT` for a free loopback port with nothing
+/// listening on it: a backend that refuses every connection.
+pub fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    format!("http://{}", listener.local_addr().expect("local addr"))
+}
+
 /// A body of `bytes`, for [`send_raw`].
 pub fn full(bytes: impl Into<Bytes>) -> Full<Bytes> {
     Full::new(bytes.into())

@@ -6,20 +6,17 @@
 //! the client would get the host's bare `500` instead of these answers.
 
 use bytes::Bytes;
-use edgekit_tests::faulty::{Fault, FaultyBackend, PartialBody, STALLED_AFTER, full};
+use edgekit_tests::faulty::{
+    Fault, FaultyBackend, PartialBody, STALLED_AFTER, closed_port_url, full,
+};
 use edgekit_tests::hosts::{Answer, BOTH, Running, Under};
 use edgekit_tests::{Backend, CANCEL_PROBE};
 
-/// A free loopback port with nothing listening on it.
-fn closed_port_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    format!("http://{addr}/")
-}
-
 async fn probe(under: Under, backend: String) -> Running {
-    let env = [("BACKEND", backend), ("FAILING", closed_port_url())];
+    let env = [
+        ("BACKEND", backend),
+        ("FAILING", format!("{}/", closed_port_url())),
+    ];
     Running::start(under, CANCEL_PROBE, &env).await
 }
 
@@ -138,8 +135,14 @@ async fn a_forwarded_upload_refused_before_the_backend_reads_it() {
 #[tokio::test]
 async fn a_response_body_that_breaks_off_is_cut_short_not_trapped() {
     for under in BOTH {
-        let running = probe(under, closed_port_url()).await;
-        let answer = running.send(get("/broken-stream")).await;
+        let running = probe(under, format!("{}/", closed_port_url())).await;
+        // Under Wasmtime the head may or may not have left before the body
+        // broke; either way the client never gets a whole answer.
+        let Some(answer) = running.try_send(get("/broken-stream")).await else {
+            assert_eq!(under, Under::Wasmtime, "our host always gives a head");
+            assert_eq!(running.send(get("/unknown")).await.status(), 404);
+            continue;
+        };
         assert_eq!(answer.status(), 200, "{under:?}");
         match under {
             // Our host reads the body whole and reports why it ended early.

@@ -7,20 +7,12 @@
 
 use bytes::Bytes;
 use edgekit_host::FailureKind;
-use edgekit_tests::faulty::{Fault, FaultyBackend, PartialBody, full};
+use edgekit_tests::faulty::{Fault, FaultyBackend, PartialBody, closed_port_url, full};
 use edgekit_tests::hosts::{Answer, BOTH, Running, Under};
 use edgekit_tests::storage::{ACCESS_KEY, BUCKET, SECRET_KEY, Storage};
 use edgekit_tests::{ANON_PROXY, Backend, FETCH, GEO_ROUTER, IMAGE_RESIZE, MARKDOWN, S3_UPLOADER};
 
 const TOKEN: &str = "t0ken-for-faults";
-
-/// A free loopback port with nothing listening on it.
-fn closed_port_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    format!("http://{addr}")
-}
 
 async fn uploader(under: Under, endpoint: String, secret: &str) -> Running {
     uploader_with(under, endpoint, secret, "false").await

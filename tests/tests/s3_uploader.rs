@@ -8,6 +8,7 @@ use bytes::Bytes;
 use edgekit_host::{Exchange, Host};
 use edgekit_tests::S3_UPLOADER;
 use edgekit_tests::backend::sha256;
+use edgekit_tests::faulty::closed_port_url;
 use edgekit_tests::portable::{Other, Server};
 use edgekit_tests::storage::{ACCESS_KEY, BUCKET, SECRET_KEY, Storage};
 use edgekit_tests::two_hosts::{Answer, Payload, TwoHosts};
@@ -1587,7 +1588,7 @@ async fn a_cut_body_a_bad_header_and_a_failed_storage_answer_fixed_messages() {
     // The storage is gone: a closed loopback port.
     let down = TwoHosts::start(
         S3_UPLOADER,
-        &env_for(&storage, &[("S3_ENDPOINT", &closed_endpoint())]),
+        &env_for(&storage, &[("S3_ENDPOINT", &closed_port_url())]),
     )
     .await;
     for answer in down
@@ -1607,11 +1608,6 @@ async fn a_cut_body_a_bad_header_and_a_failed_storage_answer_fixed_messages() {
 }
 
 /// An `http://` endpoint on a loopback port nothing listens on.
-fn closed_endpoint() -> String {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    format!("http://{}", closed.local_addr().unwrap())
-}
-
 fn assert_storage_unreachable(answer: &Answer) {
     assert_eq!(answer.status, 502, "{}: {}", answer.which, answer.text());
     let error: Value = serde_json::from_slice(&answer.body).unwrap();
@@ -1636,7 +1632,7 @@ async fn a_storage_that_fails_while_the_body_streams_in_answers_502() {
     let storage = Storage::start().await;
     let down = TwoHosts::start(
         S3_UPLOADER,
-        &env_for(&storage, &[("S3_ENDPOINT", &closed_endpoint())]),
+        &env_for(&storage, &[("S3_ENDPOINT", &closed_port_url())]),
     )
     .await;
     let body = data(300_000, 6);
